@@ -1,0 +1,3 @@
+from .tinhoi_content import register
+
+__all__ = ["register"]

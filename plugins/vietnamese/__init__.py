@@ -1,0 +1,3 @@
+from .vietnamese import register
+
+__all__ = ["register"]

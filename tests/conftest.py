@@ -1,0 +1,80 @@
+"""Shared fixtures: build a real site with Pelican into a temporary folder."""
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "plugins"))
+
+
+def pelican_settings(content, output, **override):
+    """The project's settings pointed at ``content`` and ``output``."""
+    from pelican.settings import read_settings
+
+    base = {
+        "PATH": str(content),
+        "OUTPUT_PATH": str(output),
+        "THEME": str(ROOT / "theme"),
+        "PLUGIN_PATHS": [str(ROOT / "plugins")],
+        "CACHE_CONTENT": False,
+        "LOAD_CONTENT_CACHE": False,
+    }
+    base.update(override)
+    return read_settings(str(ROOT / "pelicanconf.py"), override=base)
+
+
+def run_build(content, output, **override):
+    """Build ``content`` into ``output`` with Pelican itself and return ``output``."""
+    from pelican import Pelican
+
+    Pelican(pelican_settings(content, output, **override)).run()
+    return Path(output)
+
+
+@pytest.fixture
+def build_site(tmp_path):
+    """Copy a fixture site (a name under tests/fixtures, or a Path) and build it."""
+
+    def _build(source, **override):
+        source = FIXTURES / source / "content" if isinstance(source, str) else Path(source)
+        content = tmp_path / "content"
+        if not content.exists():
+            shutil.copytree(source, content)
+        return run_build(content, tmp_path / "output", **override)
+
+    return _build
+
+
+@pytest.fixture
+def write_article(tmp_path):
+    """Write a content file (``relative`` below tmp content/) and return its path."""
+
+    def _write(relative, text):
+        path = tmp_path / "content" / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return _write
+
+
+def parse_html(path):
+    """Parse an output HTML file with lxml."""
+    return lxml_html.fromstring(Path(path).read_bytes())
+
+
+@pytest.fixture
+def chdir(tmp_path):
+    """Run a test from inside ``tmp_path``."""
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    yield tmp_path
+    os.chdir(old)

@@ -1,0 +1,110 @@
+"""``make check``, ``make html`` and ``make publish`` as an editor runs them."""
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import FIXTURES, ROOT
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A project folder with the basic fixture content and settings that use our theme."""
+    shutil.copytree(FIXTURES / "basic" / "content", tmp_path / "content")
+    (tmp_path / "pelicanconf.py").write_text(
+        f"exec(open({str(ROOT / 'pelicanconf.py')!r}, encoding='utf-8').read())\n"
+        f"THEME = {str(ROOT / 'theme')!r}\nPLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n",
+        encoding="utf-8")
+    (tmp_path / "publishconf.py").write_text(
+        "exec(open('pelicanconf.py', encoding='utf-8').read())\n"
+        "SITEURL = 'https://tinhoi.example.org'\nRELATIVE_URLS = False\n", encoding="utf-8")
+    return tmp_path
+
+
+def tinhoi(project, *args):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "tinhoi", *args], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def snapshot(folder):
+    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_check_reports_every_problem_as_path_line(project):
+    (project / "content" / "2018" / "them.md").write_text(
+        "---\ntitle: Thêm\ndate: 30/02/2018\ntgas: x\n---\n![](images/khong.jpg)\n",
+        encoding="utf-8")
+    result = tinhoi(project, "check")
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert "content/2018/hong.md:5: [lỗi] loại sự kiện 'party' không có" in result.stdout
+    assert any(line.startswith("content/2018/them.md:3: [lỗi]") and "không có thật" in line
+               for line in lines)
+    assert any(line.startswith("content/2018/them.md:4: [cảnh báo]") and "'tags'" in line
+               for line in lines)
+    assert any(line.startswith("content/2018/them.md:6: [lỗi]") and "không tìm thấy ảnh" in line
+               for line in lines)
+    assert lines[-1] == "Đã kiểm tra 7 tệp: 3 lỗi, 2 cảnh báo."
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_check_passes_on_valid_content(project):
+    (project / "content" / "2018" / "hong.md").unlink()
+    result = tinhoi(project, "check")
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.strip().endswith("0 lỗi, 0 cảnh báo.")
+
+
+def test_check_finds_two_articles_with_the_same_address(project):
+    (project / "content" / "2018" / "hong.md").unlink()
+    shutil.copy(project / "content" / "2018" / "lam-viec.md",
+                project / "content" / "2018" / "lam-viec-ban-sao.md")
+    result = tinhoi(project, "check")
+    assert result.returncode == 1
+    assert "trùng địa chỉ" in result.stdout
+
+
+def test_build_reports_problems_and_builds_the_valid_articles(project):
+    result = tinhoi(project, "build")
+    assert result.returncode == 0, result.stderr
+    assert "hong.md:5" in result.stderr
+    assert "Traceback" not in result.stderr
+    slug = "thuong-truc-thanh-uy-lam-viec-voi-hoi-khuyen-hoc-thanh-pho"
+    assert (project / "output" / "2018" / slug / "index.html").is_file()
+    assert not [p for p in project.iterdir() if p.name.startswith(".tinhoi-")]
+
+
+def test_failed_build_leaves_the_previous_site_untouched(project):
+    assert tinhoi(project, "build").returncode == 0
+    before = snapshot(project / "output")
+    broken_theme = project / "theme"
+    shutil.copytree(ROOT / "theme", broken_theme)
+    (broken_theme / "templates" / "article.html").write_text("{% block %}", encoding="utf-8")
+    with open(project / "pelicanconf.py", "a", encoding="utf-8") as settings:
+        settings.write(f"THEME = {str(broken_theme)!r}\n")
+    result = tinhoi(project, "build")
+    assert result.returncode == 1
+    assert "được giữ nguyên" in result.stdout
+    assert snapshot(project / "output") == before
+    assert not [p for p in project.iterdir() if p.name.startswith(".tinhoi-")]
+
+
+def test_publish_refuses_invalid_content_and_keeps_output(project):
+    (project / "output").mkdir()
+    (project / "output" / "index.html").write_text("site cũ", encoding="utf-8")
+    result = tinhoi(project, "publish")
+    assert result.returncode == 1
+    assert "Không xuất bản" in result.stdout
+    assert (project / "output" / "index.html").read_text(encoding="utf-8") == "site cũ"
+
+
+def test_publish_builds_absolute_urls_when_content_is_valid(project):
+    (project / "content" / "2018" / "hong.md").unlink()
+    result = tinhoi(project, "publish")
+    assert result.returncode == 0, result.stdout + result.stderr
+    home = (project / "output" / "index.html").read_text(encoding="utf-8")
+    assert 'href="https://tinhoi.example.org/2018/' in home
