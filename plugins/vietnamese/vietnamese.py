@@ -18,7 +18,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from pelican import signals
 
-from .labels import LABELS
+from .labels import all_labels
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ def add_template_helpers(pelican):
         "isodate": formatter.iso,
     })
     settings["JINJA_FILTERS"] = filters
-    labels = {**LABELS, **settings["VIETNAMESE_LABELS"]}
+    labels = {**all_labels(), **settings["VIETNAMESE_LABELS"]}
     settings["JINJA_GLOBALS"] = {**settings.get("JINJA_GLOBALS", {}), "L": labels}
 
 
