@@ -73,7 +73,8 @@ class CheckedSource:
     body: str = ""
     body_line: int = 1
     problems: list = field(default_factory=list)
-    photos: list = field(default_factory=list)  # content-relative paths that exist
+    # Every photo reference that resolved: (content-relative path, line), in order.
+    photos: list = field(default_factory=list)
 
     @property
     def is_buildable(self):
@@ -401,8 +402,7 @@ class _PhotoContext:
         if problem:
             self.report.error(line, problem, blocking=False)
             return None
-        if path not in self.found:
-            self.found.append(path)
+        self.found.append((path, line))
         return path
 
 

@@ -162,7 +162,7 @@ def test_photos_relative_to_article_or_content(content):
                             "image_alt: Ảnh", body='![Ảnh](images/anh.jpg "Chú thích")')
     assert result.problems == []
     assert result.metadata["image"] == "images/anh.jpg"
-    assert result.photos == ["images/anh.jpg"]
+    assert result.photos == [("images/anh.jpg", 4), ("images/anh.jpg", 7)]
 
 
 # -- every bad input gets path:line and what is expected --------------------------
