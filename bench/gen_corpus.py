@@ -1,0 +1,139 @@
+"""Generate a synthetic corpus of Vietnamese association news for benchmarks.
+
+``python bench/gen_corpus.py OUT --articles 2000`` writes ``OUT/content/`` with
+N articles (400–1,200 words, 3–6 tags, an event on most of them, organisations,
+some photos) that pass the article contract.  Deterministic for a given seed.
+"""
+
+import argparse
+import random
+from pathlib import Path
+
+WORDS = (
+    "hội khuyến học thành phố quận huyện phường xã trường học sinh sinh viên giáo viên "
+    "học bổng khuyến tài xã hội học tập cộng đồng trung tâm phong trào gia đình dòng họ "
+    "tuyên truyền vận động phối hợp chương trình kế hoạch năm học tổng kết sơ kết báo cáo "
+    "kết quả hoạt động nhiệm vụ trọng tâm đề xuất chỉ đạo lãnh đạo đại biểu hội nghị buổi "
+    "làm việc ký kết trao tặng khen thưởng tuyên dương gương sáng vượt khó vươn lên thư viện "
+    "tủ sách quỹ heo đất tiết kiệm nâng cao chất lượng hiệu quả mô hình đánh giá công nhận "
+    "phát triển hội viên chi hội ban chấp hành thường vụ thường trực mặt trận tổ quốc đoàn "
+    "thanh niên phụ nữ cựu chiến binh người cao tuổi luật gia doanh nghiệp nhà tài trợ"
+).split()
+ORGS = [
+    "Hội Khuyến học Thành phố Hồ Chí Minh", "Hội Khuyến học quận Cầu Giấy",
+    "Đoàn TNCS Hồ Chí Minh quận Cầu Giấy", "Hội Cựu chiến binh quận Cầu Giấy",
+    "Hội Liên hiệp Phụ nữ quận Cầu Giấy", "Phòng Giáo dục và Đào tạo quận Cầu Giấy",
+    "Sở Giáo dục và Đào tạo TP. Hồ Chí Minh", "Hội Người cao tuổi quận Cầu Giấy",
+    "Hội Luật gia quận Cầu Giấy", "Ủy ban Mặt trận Tổ quốc quận 3", "Hội Khuyến học quận 10",
+    "Trường THCS Nguyễn Du", "Trường Tiểu học Lê Quý Đôn", "Công ty Cổ phần Sách Việt",
+]
+TAGS = ["khuyến học", "khuyến tài", "xã hội học tập", "học bổng", "ký kết", "hội nghị",
+        "cộng đồng học tập", "heo đất", "thư viện", "gia đình học tập", "thanh niên",
+        "cựu chiến binh", "phụ nữ", "người cao tuổi", "cầu giấy", "tp. hồ chí minh"]
+CATEGORIES = ["Hoạt động Hội", "Học bổng", "Phối hợp", "Tin tức"]
+PLACES = ["Hội trường UBND quận Cầu Giấy", "56 Trương Định, phường 7, quận 3",
+          "Nhà văn hóa quận 10", "Trường THCS Nguyễn Du"]
+
+
+def sentence(rng):
+    words = rng.choices(WORDS, k=rng.randint(8, 18))
+    return " ".join(words).capitalize() + "."
+
+
+def paragraph(rng):
+    return " ".join(sentence(rng) for _ in range(rng.randint(3, 6)))
+
+
+def body(rng, photos):
+    target = rng.randint(400, 1200)
+    parts, count = [], 0
+    while count < target:
+        text = paragraph(rng)
+        parts.append(text)
+        count += len(text.split())
+        if photos and rng.random() < 0.08:
+            photo = rng.choice(photos)
+            parts.append(f'![{sentence(rng)}](/images/{photo} "{sentence(rng)}")')
+        if rng.random() < 0.1:
+            parts.append("\n".join(f"- {sentence(rng)}" for _ in range(3)))
+    return "\n\n".join(parts)
+
+
+def event_block(rng, kind, when):
+    lines = ["event:", f"  type: {kind}", f"  date: {when:%Y-%m-%d} {rng.randint(7, 15)}:00",
+             f"  location: {rng.choice(PLACES)}", f"  organizer: {rng.choice(ORGS)}",
+             f"  organizations: [{', '.join(rng.sample(ORGS, 2))}]"]
+    if kind == "signing":
+        start = when.year
+        lines += [f"  parties: [{', '.join(rng.sample(ORGS, rng.randint(2, 4)))}]",
+                  "  programme: Chương trình phối hợp khuyến học, khuyến tài",
+                  f"  period: {start}–{start + 2}"]
+    elif kind == "award":
+        lines += [f"  award: Học bổng Khuyến tài năm {when.year}",
+                  f"  recipients: {rng.randint(10, 300)}",
+                  f"  value: {rng.randint(1, 300) * 1_000_000}",
+                  f"  sponsor: {rng.choice(ORGS)}"]
+    return lines
+
+
+def article(rng, index, photos):
+    import datetime
+
+    when = datetime.datetime(2015, 1, 1) + datetime.timedelta(
+        days=rng.randint(0, 3650), minutes=rng.randint(0, 1439))
+    title = f"{sentence(rng)[:-1]} số {index}"
+    lines = ["---", f"title: {title}", f"date: {when:%d/%m/%Y %H:%M}",
+             f"category: {rng.choice(CATEGORIES)}",
+             f"tags: [{', '.join(rng.sample(TAGS, rng.randint(3, 6)))}]",
+             "author: PV", f"summary: {sentence(rng)}"]
+    if photos and rng.random() < 0.5:
+        lines += [f"image: /images/{rng.choice(photos)}", f"image_caption: {sentence(rng)}",
+                  f"image_alt: {sentence(rng)}"]
+    if rng.random() < 0.8:
+        lines += event_block(rng, rng.choice(["meeting", "signing", "award"]), when)
+    lines.append("---")
+    return when, "\n".join(lines) + "\n" + body(rng, photos) + "\n"
+
+
+def make_photos(folder, count, rng):
+    from PIL import Image, ImageDraw
+
+    folder.mkdir(parents=True, exist_ok=True)
+    names = []
+    for index in range(count):
+        image = Image.new("RGB", (1600, 1067), tuple(rng.randint(40, 220) for _ in range(3)))
+        draw = ImageDraw.Draw(image)
+        for _ in range(12):
+            x, y = rng.randint(0, 1500), rng.randint(0, 1000)
+            draw.ellipse((x, y, x + 200, y + 200),
+                         fill=tuple(rng.randint(0, 255) for _ in range(3)))
+        name = f"anh-{index:03d}.jpg"
+        image.save(folder / name, quality=85)
+        names.append(name)
+    return names
+
+
+def generate(out, articles, photos=20, seed=2018):
+    """Write the corpus into ``out/content`` and return that folder."""
+    rng = random.Random(seed)
+    content = Path(out) / "content"
+    photo_names = make_photos(content / "images", photos, rng) if photos else []
+    for index in range(articles):
+        when, text = article(rng, index, photo_names)
+        path = content / str(when.year) / f"bai-{index:05d}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return content
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("out")
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--photos", type=int, default=20)
+    args = parser.parse_args()
+    print(generate(args.out, args.articles, args.photos))
+
+
+if __name__ == "__main__":
+    main()
