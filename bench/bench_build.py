@@ -30,7 +30,8 @@ def settings_file(work, output):
         f"PATH = {str(work / 'content')!r}\nOUTPUT_PATH = {str(output)!r}\n"
         f"THEME = {str(ROOT / 'theme')!r}\nPLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n"
         "SITEURL = 'https://tinhoi.example.org'\nRELATIVE_URLS = False\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     return path
 
 
@@ -39,7 +40,10 @@ def one_build(settings, output):
     start = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "tinhoi", "build", "-s", str(settings), "-o", str(output)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -70,14 +74,18 @@ def main():
             peaks.append(peak)
         median = statistics.median(times)
         pages = sum(1 for _ in output.rglob("*.html"))
-        print(f"articles: {args.articles}  photos: {args.photos}  runs: {args.runs}"
-              f"  where: {'tmpfs' if args.tmpfs else 'disk'}")
+        print(
+            f"articles: {args.articles}  photos: {args.photos}  runs: {args.runs}"
+            f"  where: {'tmpfs' if args.tmpfs else 'disk'}"
+        )
         print(f"build times (s): {', '.join(f'{t:.2f}' for t in times)}")
         print(f"median build: {median:.2f} s")
         print(f"articles per second: {args.articles / median:.0f}")
         print(f"peak memory (max RSS): {max(peaks):.0f} MiB")
         print(f"HTML pages written: {pages}")
-        print(f"max RSS of this script: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+        print(
+            f"max RSS of this script: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
+        )
 
 
 if __name__ == "__main__":

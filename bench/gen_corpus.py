@@ -20,19 +20,46 @@ WORDS = (
     "thanh niên phụ nữ cựu chiến binh người cao tuổi luật gia doanh nghiệp nhà tài trợ"
 ).split()
 ORGS = [
-    "Hội Khuyến học Thành phố Hồ Chí Minh", "Hội Khuyến học quận Cầu Giấy",
-    "Đoàn TNCS Hồ Chí Minh quận Cầu Giấy", "Hội Cựu chiến binh quận Cầu Giấy",
-    "Hội Liên hiệp Phụ nữ quận Cầu Giấy", "Phòng Giáo dục và Đào tạo quận Cầu Giấy",
-    "Sở Giáo dục và Đào tạo TP. Hồ Chí Minh", "Hội Người cao tuổi quận Cầu Giấy",
-    "Hội Luật gia quận Cầu Giấy", "Ủy ban Mặt trận Tổ quốc quận 3", "Hội Khuyến học quận 10",
-    "Trường THCS Nguyễn Du", "Trường Tiểu học Lê Quý Đôn", "Công ty Cổ phần Sách Việt",
+    "Hội Khuyến học Thành phố Hồ Chí Minh",
+    "Hội Khuyến học quận Cầu Giấy",
+    "Đoàn TNCS Hồ Chí Minh quận Cầu Giấy",
+    "Hội Cựu chiến binh quận Cầu Giấy",
+    "Hội Liên hiệp Phụ nữ quận Cầu Giấy",
+    "Phòng Giáo dục và Đào tạo quận Cầu Giấy",
+    "Sở Giáo dục và Đào tạo TP. Hồ Chí Minh",
+    "Hội Người cao tuổi quận Cầu Giấy",
+    "Hội Luật gia quận Cầu Giấy",
+    "Ủy ban Mặt trận Tổ quốc quận 3",
+    "Hội Khuyến học quận 10",
+    "Trường THCS Nguyễn Du",
+    "Trường Tiểu học Lê Quý Đôn",
+    "Công ty Cổ phần Sách Việt",
 ]
-TAGS = ["khuyến học", "khuyến tài", "xã hội học tập", "học bổng", "ký kết", "hội nghị",
-        "cộng đồng học tập", "heo đất", "thư viện", "gia đình học tập", "thanh niên",
-        "cựu chiến binh", "phụ nữ", "người cao tuổi", "cầu giấy", "tp. hồ chí minh"]
+TAGS = [
+    "khuyến học",
+    "khuyến tài",
+    "xã hội học tập",
+    "học bổng",
+    "ký kết",
+    "hội nghị",
+    "cộng đồng học tập",
+    "heo đất",
+    "thư viện",
+    "gia đình học tập",
+    "thanh niên",
+    "cựu chiến binh",
+    "phụ nữ",
+    "người cao tuổi",
+    "cầu giấy",
+    "tp. hồ chí minh",
+]
 CATEGORIES = ["Hoạt động Hội", "Học bổng", "Phối hợp", "Tin tức"]
-PLACES = ["Hội trường UBND quận Cầu Giấy", "56 Trương Định, phường 7, quận 3",
-          "Nhà văn hóa quận 10", "Trường THCS Nguyễn Du"]
+PLACES = [
+    "Hội trường UBND quận Cầu Giấy",
+    "56 Trương Định, phường 7, quận 3",
+    "Nhà văn hóa quận 10",
+    "Trường THCS Nguyễn Du",
+]
 
 
 def sentence(rng):
@@ -60,19 +87,28 @@ def body(rng, photos):
 
 
 def event_block(rng, kind, when):
-    lines = ["event:", f"  type: {kind}", f"  date: {when:%Y-%m-%d} {rng.randint(7, 15)}:00",
-             f"  location: {rng.choice(PLACES)}", f"  organizer: {rng.choice(ORGS)}",
-             f"  organizations: [{', '.join(rng.sample(ORGS, 2))}]"]
+    lines = [
+        "event:",
+        f"  type: {kind}",
+        f"  date: {when:%Y-%m-%d} {rng.randint(7, 15)}:00",
+        f"  location: {rng.choice(PLACES)}",
+        f"  organizer: {rng.choice(ORGS)}",
+        f"  organizations: [{', '.join(rng.sample(ORGS, 2))}]",
+    ]
     if kind == "signing":
         start = when.year
-        lines += [f"  parties: [{', '.join(rng.sample(ORGS, rng.randint(2, 4)))}]",
-                  "  programme: Chương trình phối hợp khuyến học, khuyến tài",
-                  f"  period: {start}–{start + 2}"]
+        lines += [
+            f"  parties: [{', '.join(rng.sample(ORGS, rng.randint(2, 4)))}]",
+            "  programme: Chương trình phối hợp khuyến học, khuyến tài",
+            f"  period: {start}–{start + 2}",
+        ]
     elif kind == "award":
-        lines += [f"  award: Học bổng Khuyến tài năm {when.year}",
-                  f"  recipients: {rng.randint(10, 300)}",
-                  f"  value: {rng.randint(1, 300) * 1_000_000}",
-                  f"  sponsor: {rng.choice(ORGS)}"]
+        lines += [
+            f"  award: Học bổng Khuyến tài năm {when.year}",
+            f"  recipients: {rng.randint(10, 300)}",
+            f"  value: {rng.randint(1, 300) * 1_000_000}",
+            f"  sponsor: {rng.choice(ORGS)}",
+        ]
     return lines
 
 
@@ -80,15 +116,24 @@ def article(rng, index, photos):
     import datetime
 
     when = datetime.datetime(2015, 1, 1) + datetime.timedelta(
-        days=rng.randint(0, 3650), minutes=rng.randint(0, 1439))
+        days=rng.randint(0, 3650), minutes=rng.randint(0, 1439)
+    )
     title = f"{sentence(rng)[:-1]} số {index}"
-    lines = ["---", f"title: {title}", f"date: {when:%d/%m/%Y %H:%M}",
-             f"category: {rng.choice(CATEGORIES)}",
-             f"tags: [{', '.join(rng.sample(TAGS, rng.randint(3, 6)))}]",
-             "author: PV", f"summary: {sentence(rng)}"]
+    lines = [
+        "---",
+        f"title: {title}",
+        f"date: {when:%d/%m/%Y %H:%M}",
+        f"category: {rng.choice(CATEGORIES)}",
+        f"tags: [{', '.join(rng.sample(TAGS, rng.randint(3, 6)))}]",
+        "author: PV",
+        f"summary: {sentence(rng)}",
+    ]
     if photos and rng.random() < 0.5:
-        lines += [f"image: /images/{rng.choice(photos)}", f"image_caption: {sentence(rng)}",
-                  f"image_alt: {sentence(rng)}"]
+        lines += [
+            f"image: /images/{rng.choice(photos)}",
+            f"image_caption: {sentence(rng)}",
+            f"image_alt: {sentence(rng)}",
+        ]
     if rng.random() < 0.8:
         lines += event_block(rng, rng.choice(["meeting", "signing", "award"]), when)
     lines.append("---")
@@ -105,8 +150,9 @@ def make_photos(folder, count, rng):
         draw = ImageDraw.Draw(image)
         for _ in range(12):
             x, y = rng.randint(0, 1500), rng.randint(0, 1000)
-            draw.ellipse((x, y, x + 200, y + 200),
-                         fill=tuple(rng.randint(0, 255) for _ in range(3)))
+            draw.ellipse(
+                (x, y, x + 200, y + 200), fill=tuple(rng.randint(0, 255) for _ in range(3))
+            )
         name = f"anh-{index:03d}.jpg"
         image.save(folder / name, quality=85)
         names.append(name)

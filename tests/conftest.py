@@ -41,13 +41,14 @@ def run_build(content, output, **override):
 
 @pytest.fixture
 def build_site(tmp_path):
-    """Copy a fixture site (a name under tests/fixtures, or a Path) and build it."""
+    """Copy a fixture site (a name under tests/fixtures, or a Path) and build it.
+
+    Files written before with ``write_article`` are kept beside the fixture's."""
 
     def _build(source, **override):
         source = FIXTURES / source / "content" if isinstance(source, str) else Path(source)
         content = tmp_path / "content"
-        if not content.exists():
-            shutil.copytree(source, content)
+        shutil.copytree(source, content, dirs_exist_ok=True)
         return run_build(content, tmp_path / "output", **override)
 
     return _build

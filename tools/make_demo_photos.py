@@ -95,7 +95,9 @@ def text_lines(draw, x0, y0, x1, rows, color, thickness=10, gap=22, rng=None):
     y = y0
     for i in range(rows):
         w = width * (0.95 if i == 0 else rng.uniform(0.55, 0.85))
-        draw.rounded_rectangle(box(cx - w / 2, y, cx + w / 2, y + thickness), radius=s(thickness / 2), fill=color)
+        draw.rounded_rectangle(
+            box(cx - w / 2, y, cx + w / 2, y + thickness), radius=s(thickness / 2), fill=color
+        )
         y += gap
 
 
@@ -105,11 +107,21 @@ def book_emblem(draw, cx, cy, r, ring=GOLD, page=WHITE):
     draw.ellipse(box(cx - r * 0.82, cy - r * 0.82, cx + r * 0.82, cy + r * 0.82), fill=RED_DARK)
     w, h = r * 0.55, r * 0.42
     draw.polygon(
-        [(s(cx), s(cy - h * 0.55)), (s(cx - w), s(cy - h)), (s(cx - w), s(cy + h * 0.7)), (s(cx), s(cy + h))],
+        [
+            (s(cx), s(cy - h * 0.55)),
+            (s(cx - w), s(cy - h)),
+            (s(cx - w), s(cy + h * 0.7)),
+            (s(cx), s(cy + h)),
+        ],
         fill=page,
     )
     draw.polygon(
-        [(s(cx), s(cy - h * 0.55)), (s(cx + w), s(cy - h)), (s(cx + w), s(cy + h * 0.7)), (s(cx), s(cy + h))],
+        [
+            (s(cx), s(cy - h * 0.55)),
+            (s(cx + w), s(cy - h)),
+            (s(cx + w), s(cy + h * 0.7)),
+            (s(cx), s(cy + h)),
+        ],
         fill=(240, 236, 226),
     )
     draw.line([s(cx), s(cy - h * 0.55), s(cx), s(cy + h)], fill=RED_DARK, width=s(3))
@@ -126,7 +138,9 @@ def backdrop(draw, x0, y0, x1, y1, title_rows=2, caption=None, rng=None):
     book_emblem(draw, x0 + h * 0.55, y0 + h / 2, h * 0.32)
     tx0 = x0 + h * 1.05
     tx1 = x1 - h * 0.35
-    text_lines(draw, tx0, y0 + h * 0.22, tx1, title_rows, GOLD, thickness=h * 0.08, gap=h * 0.16, rng=rng)
+    text_lines(
+        draw, tx0, y0 + h * 0.22, tx1, title_rows, GOLD, thickness=h * 0.08, gap=h * 0.16, rng=rng
+    )
     if caption:
         text_center(draw, (tx0 + tx1) / 2, y0 + h * 0.74, caption, int(h * 0.14), WHITE)
 
@@ -165,7 +179,9 @@ def flowers(draw, x, y, scale=1.0, rng=None):
     """Bình hoa trên bàn: y là đáy bình."""
     rng = rng or random.Random(1)
     vw = 34 * scale
-    draw.rounded_rectangle(box(x - vw / 2, y - 50 * scale, x + vw / 2, y), radius=s(8 * scale), fill=(230, 230, 240))
+    draw.rounded_rectangle(
+        box(x - vw / 2, y - 50 * scale, x + vw / 2, y), radius=s(8 * scale), fill=(230, 230, 240)
+    )
     for _ in range(9):
         fx = x + rng.uniform(-45, 45) * scale
         fy = y - 50 * scale - rng.uniform(10, 70) * scale
@@ -175,7 +191,9 @@ def flowers(draw, x, y, scale=1.0, rng=None):
         fx = x + rng.uniform(-38, 38) * scale
         fy = y - 50 * scale - rng.uniform(20, 80) * scale
         r = rng.uniform(9, 14) * scale
-        draw.ellipse(box(fx - r, fy - r, fx + r, fy + r), fill=rng.choice([(236, 64, 84), GOLD, WHITE]))
+        draw.ellipse(
+            box(fx - r, fy - r, fx + r, fy + r), fill=rng.choice([(236, 64, 84), GOLD, WHITE])
+        )
 
 
 def bouquet(draw, cx, cy, scale, rng):
@@ -197,7 +215,10 @@ def bouquet(draw, cx, cy, scale, rng):
         fx = cx + rng.uniform(-34, 34) * scale
         fy = cy - 36 * scale - rng.uniform(0, 44) * scale
         r = rng.uniform(10, 14) * scale
-        draw.ellipse(box(fx - r, fy - r, fx + r, fy + r), fill=rng.choice([(236, 64, 84), GOLD, (250, 140, 60)]))
+        draw.ellipse(
+            box(fx - r, fy - r, fx + r, fy + r),
+            fill=rng.choice([(236, 64, 84), GOLD, (250, 140, 60)]),
+        )
 
 
 def person_seated(draw, cx, table_y, scale, rng, shirt=None, hair=None, facing="front"):
@@ -207,7 +228,9 @@ def person_seated(draw, cx, table_y, scale, rng, shirt=None, hair=None, facing="
     shirt = shirt or rng.choice(SHIRTS)
     sw = 120 * scale  # bề ngang vai
     body_top = table_y - 150 * scale
-    draw.rounded_rectangle(box(cx - sw / 2, body_top, cx + sw / 2, table_y + 10), radius=s(40 * scale), fill=shirt)
+    draw.rounded_rectangle(
+        box(cx - sw / 2, body_top, cx + sw / 2, table_y + 10), radius=s(40 * scale), fill=shirt
+    )
     # cổ áo / cà vạt
     if shirt in ((255, 255, 255), (226, 232, 240), (250, 235, 215)) and facing == "front":
         draw.polygon(
@@ -227,11 +250,15 @@ def person_seated(draw, cx, table_y, scale, rng, shirt=None, hair=None, facing="
     if facing == "back":
         draw.ellipse(box(cx - hr * 1.02, hy - hr * 1.05, cx + hr * 1.02, hy + hr * 0.9), fill=hair)
     else:
-        draw.chord(box(cx - hr * 1.05, hy - hr * 1.1, cx + hr * 1.05, hy + hr * 0.6), 180, 360, fill=hair)
+        draw.chord(
+            box(cx - hr * 1.05, hy - hr * 1.1, cx + hr * 1.05, hy + hr * 0.6), 180, 360, fill=hair
+        )
     return hy
 
 
-def person_standing(draw, cx, foot_y, scale, rng, outfit=None, hair=None, hold=None, long_dress=False):
+def person_standing(
+    draw, cx, foot_y, scale, rng, outfit=None, hair=None, hold=None, long_dress=False
+):
     """Người đứng, nhìn thẳng. hold: None | 'envelope' | 'certificate' | 'flowers'."""
     skin = rng.choice(SKINS)
     hair = hair or rng.choice(HAIRS)
@@ -255,17 +282,29 @@ def person_standing(draw, cx, foot_y, scale, rng, outfit=None, hair=None, hold=N
             ],
             fill=outfit,
         )
-        draw.rounded_rectangle(box(cx - sw / 2, body_top, cx + sw / 2, waist), radius=s(40 * scale), fill=outfit)
+        draw.rounded_rectangle(
+            box(cx - sw / 2, body_top, cx + sw / 2, waist), radius=s(40 * scale), fill=outfit
+        )
     else:
         trousers = rng.choice([(40, 44, 60), (60, 60, 66), (30, 34, 46)])
-        draw.rectangle(box(cx - sw * 0.38, waist - 10, cx - 4 * scale, foot_y - 10 * scale), fill=trousers)
-        draw.rectangle(box(cx + 4 * scale, waist - 10, cx + sw * 0.38, foot_y - 10 * scale), fill=trousers)
+        draw.rectangle(
+            box(cx - sw * 0.38, waist - 10, cx - 4 * scale, foot_y - 10 * scale), fill=trousers
+        )
+        draw.rectangle(
+            box(cx + 4 * scale, waist - 10, cx + sw * 0.38, foot_y - 10 * scale), fill=trousers
+        )
         draw.rounded_rectangle(
-            box(cx - sw / 2, body_top, cx + sw / 2, waist + 10 * scale), radius=s(40 * scale), fill=outfit
+            box(cx - sw / 2, body_top, cx + sw / 2, waist + 10 * scale),
+            radius=s(40 * scale),
+            fill=outfit,
         )
     # giày
-    draw.ellipse(box(cx - sw * 0.42, foot_y - 22 * scale, cx - 2 * scale, foot_y), fill=(30, 30, 30))
-    draw.ellipse(box(cx + 2 * scale, foot_y - 22 * scale, cx + sw * 0.42, foot_y), fill=(30, 30, 30))
+    draw.ellipse(
+        box(cx - sw * 0.42, foot_y - 22 * scale, cx - 2 * scale, foot_y), fill=(30, 30, 30)
+    )
+    draw.ellipse(
+        box(cx + 2 * scale, foot_y - 22 * scale, cx + sw * 0.42, foot_y), fill=(30, 30, 30)
+    )
     if long_dress:  # tóc dài buông sau lưng
         draw.rounded_rectangle(
             box(cx - hr * 1.05, head_cy - hr * 0.4, cx + hr * 1.05, body_top + 90 * scale),
@@ -275,11 +314,19 @@ def person_standing(draw, cx, foot_y, scale, rng, outfit=None, hair=None, hold=N
     # cổ và đầu
     draw.rectangle(box(cx - 12 * scale, head_cy, cx + 12 * scale, body_top + 10 * scale), fill=skin)
     draw.ellipse(box(cx - hr, head_cy - hr, cx + hr, head_cy + hr), fill=skin)
-    draw.chord(box(cx - hr * 1.06, head_cy - hr * 1.12, cx + hr * 1.06, head_cy + hr * 0.55), 180, 360, fill=hair)
+    draw.chord(
+        box(cx - hr * 1.06, head_cy - hr * 1.12, cx + hr * 1.06, head_cy + hr * 0.55),
+        180,
+        360,
+        fill=hair,
+    )
     # tay cầm vật ở trước ngực
     hy = body_top + 120 * scale
     if hold == "envelope":
-        draw.rectangle(box(cx - 44 * scale, hy - 30 * scale, cx + 44 * scale, hy + 30 * scale), fill=(250, 250, 246))
+        draw.rectangle(
+            box(cx - 44 * scale, hy - 30 * scale, cx + 44 * scale, hy + 30 * scale),
+            fill=(250, 250, 246),
+        )
         draw.polygon(
             [
                 (s(cx - 44 * scale), s(hy - 30 * scale)),
@@ -288,14 +335,27 @@ def person_standing(draw, cx, foot_y, scale, rng, outfit=None, hair=None, hold=N
             ],
             fill=(232, 228, 218),
         )
-        draw.rectangle(box(cx - 44 * scale, hy + 14 * scale, cx + 44 * scale, hy + 22 * scale), fill=RED)
+        draw.rectangle(
+            box(cx - 44 * scale, hy + 14 * scale, cx + 44 * scale, hy + 22 * scale), fill=RED
+        )
     elif hold == "certificate":
-        draw.rectangle(box(cx - 52 * scale, hy - 38 * scale, cx + 52 * scale, hy + 38 * scale), fill=GOLD)
-        draw.rectangle(box(cx - 44 * scale, hy - 30 * scale, cx + 44 * scale, hy + 30 * scale), fill=(255, 252, 238))
-        draw.ellipse(box(cx - 10 * scale, hy + 2 * scale, cx + 10 * scale, hy + 22 * scale), fill=RED)
+        draw.rectangle(
+            box(cx - 52 * scale, hy - 38 * scale, cx + 52 * scale, hy + 38 * scale), fill=GOLD
+        )
+        draw.rectangle(
+            box(cx - 44 * scale, hy - 30 * scale, cx + 44 * scale, hy + 30 * scale),
+            fill=(255, 252, 238),
+        )
+        draw.ellipse(
+            box(cx - 10 * scale, hy + 2 * scale, cx + 10 * scale, hy + 22 * scale), fill=RED
+        )
         for k in range(3):
             yy = hy - 20 * scale + k * 9 * scale
-            draw.line([s(cx - 30 * scale), s(yy), s(cx + 30 * scale), s(yy)], fill=(190, 170, 120), width=s(3 * scale))
+            draw.line(
+                [s(cx - 30 * scale), s(yy), s(cx + 30 * scale), s(yy)],
+                fill=(190, 170, 120),
+                width=s(3 * scale),
+            )
     elif hold == "flowers":
         bouquet(draw, cx, hy, scale, rng)
     if hold:
@@ -331,7 +391,11 @@ def scene_meeting_room(rng: random.Random) -> Image.Image:
     vertical_gradient(d, 0, 0, WIDTH, 560, (242, 234, 216), WALL)
     d.rectangle(box(0, 560, WIDTH, HEIGHT), fill=FLOOR)
     for x in range(-200, WIDTH + 200, 120):
-        d.line([s(x), s(HEIGHT), s(WIDTH / 2 + (x - WIDTH / 2) * 0.3), s(560)], fill=FLOOR_DARK, width=s(2))
+        d.line(
+            [s(x), s(HEIGHT), s(WIDTH / 2 + (x - WIDTH / 2) * 0.3), s(560)],
+            fill=FLOOR_DARK,
+            width=s(2),
+        )
     # cửa sổ hai bên
     for x0 in (60, 1330):
         d.rectangle(box(x0, 110, x0 + 210, 430), fill=(250, 250, 250))
@@ -342,9 +406,17 @@ def scene_meeting_room(rng: random.Random) -> Image.Image:
     backdrop(d, 420, 90, 1180, 380, title_rows=3, rng=rng)
     # bàn chữ U nhìn từ cuối phòng: mặt bàn là hình thang
     top_y, bot_y = 560, 1010
-    d.polygon([(s(650), s(top_y)), (s(950), s(top_y)), (s(1230), s(bot_y)), (s(370), s(bot_y))], fill=(138, 88, 56))
     d.polygon(
-        [(s(680), s(top_y + 8)), (s(920), s(top_y + 8)), (s(1160), s(bot_y - 30)), (s(440), s(bot_y - 30))],
+        [(s(650), s(top_y)), (s(950), s(top_y)), (s(1230), s(bot_y)), (s(370), s(bot_y))],
+        fill=(138, 88, 56),
+    )
+    d.polygon(
+        [
+            (s(680), s(top_y + 8)),
+            (s(920), s(top_y + 8)),
+            (s(1160), s(bot_y - 30)),
+            (s(440), s(bot_y - 30)),
+        ],
         fill=(232, 236, 240),
     )
     d.rectangle(box(370, bot_y, 1230, bot_y + 30), fill=BROWN_DARK)
@@ -379,7 +451,13 @@ def scene_signing(rng: random.Random) -> Image.Image:
     # người chứng kiến đứng phía sau
     for i, x in enumerate([330, 520, 710, 890, 1080, 1270]):
         person_standing(
-            d, x, 760, 0.72, rng, long_dress=(i in (1, 4)), outfit=rng.choice(AO_DAI) if i in (1, 4) else None
+            d,
+            x,
+            760,
+            0.72,
+            rng,
+            long_dress=(i in (1, 4)),
+            outfit=rng.choice(AO_DAI) if i in (1, 4) else None,
         )
     # bàn ký
     d.rectangle(box(220, 690, 1380, 980), fill=(250, 250, 250))
@@ -412,7 +490,10 @@ def scene_award_stage(rng: random.Random) -> Image.Image:
     img, d = new_canvas((40, 48, 78))
     # ánh đèn sân khấu
     for x in (300, 800, 1300):
-        d.polygon([(s(x - 40), s(0)), (s(x + 40), s(0)), (s(x + 260), s(780)), (s(x - 260), s(780))], fill=(58, 66, 98))
+        d.polygon(
+            [(s(x - 40), s(0)), (s(x + 40), s(0)), (s(x + 260), s(780)), (s(x - 260), s(780))],
+            fill=(58, 66, 98),
+        )
     backdrop(d, 160, 60, 1440, 400, title_rows=2, caption="1&1", rng=rng)
     stage_floor(d, 760, color=(120, 70, 50), edge=(90, 50, 36))
     # hàng người nhận: áo trắng học sinh, áo dài
@@ -425,7 +506,9 @@ def scene_award_stage(rng: random.Random) -> Image.Image:
             900,
             0.85,
             rng,
-            outfit=rng.choice(AO_DAI) if dress else rng.choice([WHITE, (226, 232, 240), (120, 150, 190)]),
+            outfit=rng.choice(AO_DAI)
+            if dress
+            else rng.choice([WHITE, (226, 232, 240), (120, 150, 190)]),
             long_dress=dress,
             hold="envelope",
         )
@@ -467,14 +550,24 @@ def scene_piggy_bank(rng: random.Random) -> Image.Image:
     d.ellipse(box(cx - 280, cy - 190, cx + 280, cy + 190), fill=PINK)
     d.ellipse(box(cx - 240, cy - 160, cx + 100, cy + 40), fill=(248, 186, 198))  # vệt sáng
     for lx in (-170, -60, 70, 180):
-        d.rounded_rectangle(box(cx + lx - 38, cy + 120, cx + lx + 38, cy + 230), radius=s(18), fill=PINK_DARK)
+        d.rounded_rectangle(
+            box(cx + lx - 38, cy + 120, cx + lx + 38, cy + 230), radius=s(18), fill=PINK_DARK
+        )
     d.ellipse(box(cx + 230, cy - 40, cx + 340, cy + 80), fill=PINK_DARK)  # mõm
     d.ellipse(box(cx + 262, cy - 2, cx + 282, cy + 36), fill=(170, 80, 100))
     d.ellipse(box(cx + 294, cy - 2, cx + 314, cy + 36), fill=(170, 80, 100))
     d.ellipse(box(cx + 150, cy - 90, cx + 186, cy - 54), fill=(60, 40, 40))  # mắt
-    d.polygon([(s(cx + 70), s(cy - 170)), (s(cx + 150), s(cy - 250)), (s(cx + 170), s(cy - 150))], fill=PINK_DARK)
-    d.polygon([(s(cx - 40), s(cy - 180)), (s(cx + 10), s(cy - 260)), (s(cx + 50), s(cy - 180))], fill=PINK_DARK)
-    d.rounded_rectangle(box(cx - 90, cy - 196, cx + 30, cy - 176), radius=s(8), fill=(150, 70, 90))  # khe bỏ tiền
+    d.polygon(
+        [(s(cx + 70), s(cy - 170)), (s(cx + 150), s(cy - 250)), (s(cx + 170), s(cy - 150))],
+        fill=PINK_DARK,
+    )
+    d.polygon(
+        [(s(cx - 40), s(cy - 180)), (s(cx + 10), s(cy - 260)), (s(cx + 50), s(cy - 180))],
+        fill=PINK_DARK,
+    )
+    d.rounded_rectangle(
+        box(cx - 90, cy - 196, cx + 30, cy - 176), radius=s(8), fill=(150, 70, 90)
+    )  # khe bỏ tiền
     d.arc(box(cx - 350, cy - 60, cx - 270, cy + 20), 90, 300, fill=PINK_DARK, width=s(12))  # đuôi
     # hoa mai trang trí trên mình heo
     for fx, fy in ((cx - 120, cy + 40), (cx - 40, cy + 90), (cx + 40, cy + 30)):
@@ -488,7 +581,9 @@ def scene_piggy_bank(rng: random.Random) -> Image.Image:
     for _ in range(9):
         x = rng.uniform(1180, 1520)
         yb = rng.uniform(770, 1000)
-        d.ellipse(box(x - 40, yb - 16, x + 40, yb + 16), fill=GOLD, outline=(200, 150, 20), width=s(4))
+        d.ellipse(
+            box(x - 40, yb - 16, x + 40, yb + 16), fill=GOLD, outline=(200, 150, 20), width=s(4)
+        )
     return img
 
 
@@ -538,7 +633,9 @@ def scene_conference(rng: random.Random) -> Image.Image:
     # bục phát biểu
     d.polygon([(s(250), s(300)), (s(410), s(300)), (s(390), s(430)), (s(270), s(430))], fill=BROWN)
     person_standing(d, 330, 410, 0.5, rng, outfit=NAVY)
-    d.polygon([(s(240), s(330)), (s(420), s(330)), (s(400), s(440)), (s(260), s(440))], fill=BROWN_DARK)
+    d.polygon(
+        [(s(240), s(330)), (s(420), s(330)), (s(400), s(440)), (s(260), s(440))], fill=BROWN_DARK
+    )
     book_emblem(d, 330, 385, 30)
     plant(d, 180, 425, 0.6)
     plant(d, 1430, 425, 0.6)
@@ -566,7 +663,9 @@ def scene_youth_honor(rng: random.Random) -> Image.Image:
     youth_blue = (30, 120, 200)
     xs = [200 + i * 150 for i in range(9)]
     for i, x in enumerate(xs):
-        person_standing(d, x, 930, 0.85, rng, outfit=youth_blue, hold="certificate" if i % 2 == 0 else "flowers")
+        person_standing(
+            d, x, 930, 0.85, rng, outfit=youth_blue, hold="certificate" if i % 2 == 0 else "flowers"
+        )
     d.rectangle(box(0, 930, WIDTH, HEIGHT), fill=(20, 50, 90))
     for x in range(80, WIDTH, 180):
         flowers(d, x, HEIGHT + 10, 1.4, rng)
@@ -587,7 +686,9 @@ def scene_library(rng: random.Random) -> Image.Image:
             while x < kx + 440:
                 bw = rng.uniform(18, 36)
                 bh = rng.uniform(62, 96)
-                c = rng.choice([(70, 110, 170), RED, GREEN, GOLD, (150, 60, 140), (230, 230, 220), NAVY])
+                c = rng.choice(
+                    [(70, 110, 170), RED, GREEN, GOLD, (150, 60, 140), (230, 230, 220), NAVY]
+                )
                 d.rectangle(box(x, y0 + 100 - bh, x + bw, y0 + 100), fill=c)
                 x += bw + rng.uniform(2, 6)
     # bàn đọc
@@ -596,8 +697,13 @@ def scene_library(rng: random.Random) -> Image.Image:
     for x, shirt in people:
         person_seated(d, x, 850, 1.0, rng, shirt=shirt, hair=(200, 200, 200) if x == 620 else None)
         # quyển sách mở
-        d.polygon([(s(x), s(820)), (s(x - 80), s(800)), (s(x - 80), s(846)), (s(x), s(852))], fill=WHITE)
-        d.polygon([(s(x), s(820)), (s(x + 80), s(800)), (s(x + 80), s(846)), (s(x), s(852))], fill=(240, 236, 226))
+        d.polygon(
+            [(s(x), s(820)), (s(x - 80), s(800)), (s(x - 80), s(846)), (s(x), s(852))], fill=WHITE
+        )
+        d.polygon(
+            [(s(x), s(820)), (s(x + 80), s(800)), (s(x + 80), s(846)), (s(x), s(852))],
+            fill=(240, 236, 226),
+        )
     d.rectangle(box(200, 880, 1400, 1067), fill=(170, 112, 68))
     return img
 
@@ -617,10 +723,14 @@ def scene_online(rng: random.Random) -> Image.Image:
             x0 = 520 + c * 192
             y0 = 250 + r * 180
             d.rectangle(
-                box(x0, y0, x0 + 180, y0 + 168), fill=rng.choice([(200, 220, 240), (220, 236, 210), (246, 226, 206)])
+                box(x0, y0, x0 + 180, y0 + 168),
+                fill=rng.choice([(200, 220, 240), (220, 236, 210), (246, 226, 206)]),
             )
             person_seated(d, x0 + 90, y0 + 168, 0.55, rng)
-    d.polygon([(s(420), s(700)), (s(1180), s(700)), (s(1120), s(640)), (s(480), s(640))], fill=(120, 126, 136))
+    d.polygon(
+        [(s(420), s(700)), (s(1180), s(700)), (s(1120), s(640)), (s(480), s(640))],
+        fill=(120, 126, 136),
+    )
     # đèn bàn
     d.rectangle(box(1300, 690, 1420, 706), fill=(40, 40, 40))
     d.line([s(1360), s(690), s(1330), s(470)], fill=(40, 40, 40), width=s(14))

@@ -39,12 +39,17 @@ ALL_EVENT_FIELDS = tuple(dict.fromkeys(f for fs in EVENT_FIELDS_BY_TYPE.values()
 STATUSES = {"published": "published", "draft": "draft", "nháp": "draft",
             "hidden": "hidden", "ẩn": "hidden"}
 PHOTO_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif")
+SOURCE_EXTENSIONS = (".md", ".markdown")
 
 # ![alt](path "caption") — the Markdown image syntax editors use in a body.
 BODY_PHOTO = re.compile(
     r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<src>[^)\s>]+)>?"
     r"(?:\s+(?P<quote>[\"'])(?P<title>.*?)(?P=quote))?\s*\)"
 )
+# A URL with a scheme, a protocol-relative URL, or one of Pelican's {filename} links.
+_NOT_A_PLAIN_PATH = re.compile(r"^[a-z][a-z0-9+.-]*:|^//|^\{", re.IGNORECASE)
+# [text](path.md) — and images too, which the check skips.
+BODY_LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?(?P<href>[^)\s>]+)>?[^)]*\)")
 
 
 @dataclass
@@ -133,6 +138,7 @@ def check_source(text, source_path, content_root, *, is_page=False,
         if name in fields:
             meta[name] = fields[name].plain()
     _check_body_photos(report, result.body, result.body_line, context)
+    _check_body_links(report, result.body, result.body_line, context.source_dir, context.root)
     return result
 
 
@@ -435,19 +441,54 @@ def resolve_photo(reference, source_dir, content_root):
             "từ thư mục của bài viết hoặc từ content/, ví dụ 'images/anh.jpg'"), None
 
 
-def _check_body_photos(report, body, body_line, context):
+def resolve_content_link(reference, source_dir, content_root):
+    """The content-relative path of a link to another content file, or ``None``.
+
+    Only plain relative (or ``/``-rooted) links to ``.md`` files inside ``content/``
+    count; anything else is left to Markdown and Pelican as written.
+    """
+    path = reference.split("#", 1)[0]
+    if not path.lower().endswith(SOURCE_EXTENSIONS) or _NOT_A_PLAIN_PATH.match(path):
+        return None
+    root = os.path.realpath(content_root)
+    base = root if path.startswith("/") else source_dir
+    real = os.path.realpath(os.path.join(base, path.lstrip("/")))
+    if os.path.commonpath([real, root]) != root or not os.path.isfile(real):
+        return None
+    return os.path.relpath(real, root).replace(os.sep, "/")
+
+
+def _check_body_links(report, body, body_line, source_dir, content_root):
+    for number, match in _body_matches(BODY_LINK, body, body_line):
+        target = match.group("href")
+        path = target.split("#", 1)[0]
+        if (match.group(0).startswith("!") or not path.lower().endswith(SOURCE_EXTENSIONS)
+                or _NOT_A_PLAIN_PATH.match(path)):
+            continue
+        if resolve_content_link(target, source_dir, content_root) is None:
+            report.warning(number, f"liên kết tới '{target}' không trỏ tới bài viết nào trong "
+                                   "content/ — cần đường dẫn tới một tệp .md có thật, ví dụ "
+                                   "'../2018/ky-ket.md'")
+
+
+def _body_matches(pattern, body, body_line):
+    """``(line number, match)`` for ``pattern`` in the body, outside fenced code."""
     in_fence = False
     for offset, line in enumerate(body.split("\n")):
         if line.lstrip().startswith(("```", "~~~")):
             in_fence = not in_fence
         if in_fence:
             continue
-        for match in BODY_PHOTO.finditer(line):
-            number = body_line + offset
-            context.resolve(match.group("src"), number)
-            if not match.group("alt").strip():
-                report.warning(number, f"ảnh '{match.group('src')}' thiếu mô tả — cần "
-                                       "![mô tả ảnh](đường/dẫn.jpg \"chú thích\")")
+        for match in pattern.finditer(line):
+            yield body_line + offset, match
+
+
+def _check_body_photos(report, body, body_line, context):
+    for number, match in _body_matches(BODY_PHOTO, body, body_line):
+        context.resolve(match.group("src"), number)
+        if not match.group("alt").strip():
+            report.warning(number, f"ảnh '{match.group('src')}' thiếu mô tả — cần "
+                                   "![mô tả ảnh](đường/dẫn.jpg \"chú thích\")")
 
 
 # -- small helpers -------------------------------------------------------------

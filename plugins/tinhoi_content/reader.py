@@ -7,7 +7,7 @@ from markdown import Markdown
 from pelican.readers import BaseReader
 
 from .contract import check_file
-from .photos_markdown import PhotoExtension
+from .links_markdown import ContentLinkExtension
 
 logger = logging.getLogger(__name__)
 
@@ -25,9 +25,9 @@ class TinhoiReader(BaseReader):
     def __init__(self, settings):
         super().__init__(settings)
         self._content_root = os.path.realpath(settings["PATH"])
-        self._photos = PhotoExtension(self._content_root)
+        self._links = ContentLinkExtension(self._content_root)
         # One Markdown instance for every file: building one per file costs ~5% of a build.
-        self._markdown = Markdown(**_markdown_options(settings, self._photos))
+        self._markdown = Markdown(**_markdown_options(settings, self._links))
 
     def read(self, source_path):
         """Return ``(html, metadata)`` for one file, or raise for a broken article."""
@@ -43,7 +43,7 @@ class TinhoiReader(BaseReader):
             log("%s", problem)
         if not result.is_buildable:
             raise ArticleContractError(f"{source_path}: bài viết bị bỏ qua vì có lỗi")
-        self._photos.source_dir = os.path.dirname(os.path.abspath(source_path))
+        self._links.source_dir = os.path.dirname(os.path.abspath(source_path))
         content = self._convert(result.body)
         return content, self._pelican_metadata(result.metadata)
 
@@ -70,12 +70,12 @@ class TinhoiReader(BaseReader):
         return metadata
 
 
-def _markdown_options(settings, photos):
+def _markdown_options(settings, links):
     options = dict(settings.get("MARKDOWN", {}))
     extensions = [e for e in options.get("extensions", []) if e != "markdown.extensions.meta"]
     extensions += [e for e in options.get("extension_configs", {}) if e not in extensions]
     extensions = [e for e in extensions if e != "markdown.extensions.meta"]
-    options["extensions"] = [*extensions, photos]
+    options["extensions"] = [*extensions, links]
     options["extension_configs"] = {
         k: v for k, v in options.get("extension_configs", {}).items()
         if k != "markdown.extensions.meta"

@@ -108,3 +108,14 @@ def test_archives_in_vietnamese(site):
     assert "tháng 8 năm 2018" in month.findtext(".//h1")
     archive = parse_html(output / "luu-tru" / "index.html")
     assert archive.xpath("//h2[text()='Năm 2018']")
+
+
+def test_plain_link_to_another_article_file_is_resolved(build_site, write_article):
+    write_article("2018/lien-ket.md", "---\ntitle: Liên kết\ndate: 2018-11-01\n---\n"
+                  "Xem [buổi làm việc](lam-viec.md) và [giới thiệu](/pages/gioi-thieu.md).\n")
+    output = build_site("basic")
+    page = parse_html(output / "2018" / "lien-ket" / "index.html")
+    links = {a.text: a.get("href") for a in page.xpath("//div[@class='article-body']//a")}
+    assert links["buổi làm việc"] == (
+        "../../2018/thuong-truc-thanh-uy-lam-viec-voi-hoi-khuyen-hoc-thanh-pho/")
+    assert links["giới thiệu"] == "../../gioi-thieu/"

@@ -339,3 +339,11 @@ def test_file_that_is_not_utf8(content):
     path.write_bytes(b"---\ntitle: H\xf4i ngh\xf2\n---\n")  # cp1258 bytes
     result = check_file(str(path), str(content))
     assert "UTF-8" in only(result).message
+
+
+def test_link_to_a_missing_article_is_a_warning(content):
+    (content / "2018" / "co-that.md").write_text("---\ntitle: A\ndate: 2018-01-01\n---\n")
+    result = check(content, "title: T\ndate: 2018-08-17",
+                   body="Xem [bài cũ](co-that.md) và [bài mất](../2017/mat.md#phan-2).")
+    problem = only(result, "warning")
+    assert problem.line == 5 and "'../2017/mat.md#phan-2'" in problem.message

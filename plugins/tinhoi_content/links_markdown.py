@@ -1,10 +1,12 @@
-"""A Markdown extension that links editors' plain photo paths and adds captions.
+"""A Markdown extension that links editors' plain paths and adds photo captions.
 
 ``![alt](images/x.jpg "Caption")`` alone in a paragraph becomes
 ``<figure><img …><figcaption>Caption</figcaption></figure>``; the ``src`` is
 rewritten to Pelican's ``{static}/images/x.jpg`` so the file is copied and the
 URL is right wherever the article is written.  A photo that cannot be resolved
-is left out (the contract has already reported it with its line).
+is left out (the contract has already reported it with its line).  A link to
+another article by its file, ``[lễ ký kết](../2018/ky-ket.md)``, becomes
+Pelican's ``{filename}`` link, so editors never type ``{static}`` or ``{filename}``.
 """
 
 import xml.etree.ElementTree as etree  # noqa: N813 (Markdown’s own name)
@@ -12,11 +14,11 @@ import xml.etree.ElementTree as etree  # noqa: N813 (Markdown’s own name)
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from .contract import resolve_photo
+from .contract import resolve_content_link, resolve_photo
 
 
-class PhotoTreeprocessor(Treeprocessor):
-    """Rewrites photo sources and wraps captioned photos in figures."""
+class ContentLinkTreeprocessor(Treeprocessor):
+    """Rewrites photo sources and article links, and wraps captioned photos in figures."""
 
     def __init__(self, md, extension):
         super().__init__(md)
@@ -28,6 +30,8 @@ class PhotoTreeprocessor(Treeprocessor):
             for child in list(parent):
                 if child.tag == "img":
                     self._link(parent, child)
+                elif child.tag == "a":
+                    self._link_article(child)
         for paragraph in list(root.iter("p")):
             self._make_figure(paragraph)
         return None
@@ -41,6 +45,13 @@ class PhotoTreeprocessor(Treeprocessor):
             _remove_keeping_tail(parent, img)
         else:
             img.set("src", "{static}/" + path)
+
+    def _link_article(self, anchor):
+        href = anchor.get("href", "")
+        path = resolve_content_link(href, self.extension.source_dir, self.extension.content_root)
+        if path:
+            fragment = href[href.index("#"):] if "#" in href else ""
+            anchor.set("href", "{filename}/" + path + fragment)
 
     @staticmethod
     def _make_figure(paragraph):
@@ -69,8 +80,8 @@ def _remove_keeping_tail(parent, element):
     parent.remove(element)
 
 
-class PhotoExtension(Extension):
-    """Registers :class:`PhotoTreeprocessor`; set ``source_dir`` before each convert."""
+class ContentLinkExtension(Extension):
+    """Registers :class:`ContentLinkTreeprocessor`; set ``source_dir`` before each convert."""
 
     def __init__(self, content_root, **kwargs):
         super().__init__(**kwargs)
@@ -79,4 +90,4 @@ class PhotoExtension(Extension):
 
     def extendMarkdown(self, md):  # noqa: N802 (Markdown's API name)
         """Run after inline parsing so ``<img>`` elements exist."""
-        md.treeprocessors.register(PhotoTreeprocessor(md, self), "tinhoi_photos", 5)
+        md.treeprocessors.register(ContentLinkTreeprocessor(md, self), "tinhoi_links", 5)
