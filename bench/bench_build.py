@@ -83,9 +83,8 @@ def main():
         print(f"articles per second: {args.articles / median:.0f}")
         print(f"peak memory (max RSS): {max(peaks):.0f} MiB")
         print(f"HTML pages written: {pages}")
-        print(
-            f"max RSS of this script: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
-        )
+        own_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"max RSS of this script: {own_peak:.0f} MiB")
 
 
 if __name__ == "__main__":
