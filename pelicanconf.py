@@ -20,7 +20,7 @@ DEFAULT_PAGINATION = 10
 SUMMARY_MAX_LENGTH = 60
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["tinhoi_content", "vietnamese"]
+PLUGINS = ["tinhoi_content", "vietnamese", "site_extras", "search"]
 
 MARKDOWN = {
     "extension_configs": {
@@ -60,6 +60,9 @@ PAGINATION_PATTERNS = (
     (2, "{base_name}/trang/{number}/", "{base_name}/trang/{number}/index.html"),
 )
 INDEX_SAVE_AS = "index.html"
+DIRECT_TEMPLATES = ["index", "tags", "categories", "authors", "archives", "search"]
+SEARCH_URL = "tim-kiem/"
+SEARCH_SAVE_AS = "tim-kiem/index.html"
 
 # Feeds are written by our own feed plugin (feedgen); Pelican's writer stays off.
 FEED_ALL_ATOM = None

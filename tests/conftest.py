@@ -79,3 +79,74 @@ def chdir(tmp_path):
     os.chdir(tmp_path)
     yield tmp_path
     os.chdir(old)
+
+
+# -- the demo site, built once per test session ----------------------------------
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory):
+    """The real ``content/`` built with the project's settings: ``(output, warnings)``."""
+    import logging
+
+    class Records(logging.Handler):
+        def __init__(self):
+            super().__init__(logging.WARNING)
+            self.records = []
+
+        def emit(self, record):
+            self.records.append(record)
+
+    output = tmp_path_factory.mktemp("demo") / "output"
+    handler = Records()
+    logging.getLogger().addHandler(handler)
+    try:
+        run_build(ROOT / "content", output)
+    finally:
+        logging.getLogger().removeHandler(handler)
+    return output, handler.records
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_site):
+    """The demo site served on 127.0.0.1 (a free port); yields its base URL."""
+    import functools
+    import http.server
+    import threading
+
+    output, _ = demo_site
+
+    class QuietHandler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(QuietHandler, directory=str(output))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (``make test`` installs it when missing)."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: run 'make test', which installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+ARTEFACTS = ROOT / "artefacts"

@@ -1,0 +1,150 @@
+"""search: a Pagefind index of the built site, that also matches words typed without ``đ``.
+
+After Pelican has written the site (the ``finalized`` signal), every HTML page
+carrying ``data-pagefind-body`` is handed to Pagefind through its Python API,
+and the bundle is written to ``OUTPUT_PATH/pagefind/``.
+
+Pagefind 1.5 already folds tone marks (``khuyen hoc`` finds ``Khuyến học``) and
+ranks exact accents first, but ``đ`` is a letter of its own, not ``d`` with a
+mark, so ``da nang`` would never find ``Đà Nẵng``.  Before indexing, each page
+gets (in the copy handed to Pagefind only — readers never download it) a
+low-weight paragraph with every word that contains ``đ`` spelt with ``d``.
+
+Settings (defaults in ``DEFAULTS``):
+``SEARCH_ENABLED`` — build the index (``True``);
+``SEARCH_BUNDLE_DIR`` — the bundle's folder in the output (``"pagefind"``);
+``SEARCH_FOLDED_WEIGHT`` — Pagefind weight of the folded words (``1.0``, as
+the page's own words: ``duong`` is as much ``đường`` as ``dương``; Pagefind still
+ranks an exact ``đường`` first, since the folded copy never contains it);
+``SEARCH_LANGUAGE`` — the language Pagefind is told (``"vi"``).
+"""
+
+import asyncio
+import concurrent.futures
+import logging
+import os
+import re
+
+from pelican import signals
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {
+    "SEARCH_ENABLED": True,
+    "SEARCH_BUNDLE_DIR": "pagefind",
+    "SEARCH_FOLDED_WEIGHT": 1.0,
+    "SEARCH_LANGUAGE": "vi",
+}
+BODY_MARKER = "data-pagefind-body"
+_WORDS_WITH_D_BAR = re.compile(r"\w*[đĐ]\w*")
+_TAGS = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.DOTALL | re.IGNORECASE)
+
+
+class SearchIndexError(Exception):
+    """Pagefind could not build the index."""
+
+
+def apply_defaults(pelican):
+    """Fill in the plugin's settings the user left out."""
+    for name, value in DEFAULTS.items():
+        pelican.settings.setdefault(name, value)
+
+
+def fold_d(text):
+    """``Đà Nẵng đường`` → ``Dà Nẵng dường``: only ``đ`` is folded, tones stay for Pagefind."""
+    return text.replace("đ", "d").replace("Đ", "D")
+
+
+def folded_words(html):
+    """The page's words that contain ``đ``, spelt with ``d``, in order.
+
+    Every occurrence is kept, so a page that often says ``đường`` ranks for
+    ``duong`` as it would for ``đường``.
+    """
+    text = _TAGS.sub(" ", html)
+    return " ".join(fold_d(w) for w in _WORDS_WITH_D_BAR.findall(text))
+
+
+def with_folded_copy(html, weight):
+    """The page with a paragraph of folded words added at the end of its indexed body.
+
+    The body is the element carrying ``data-pagefind-body`` (the theme puts it on
+    the page's outer ``<article>``), so the paragraph goes before the last
+    ``</article>`` inside ``<main>``.
+    """
+    words = folded_words(html)
+    if not words:
+        return html
+    paragraph = f'<p data-pagefind-weight="{weight}">{words}</p>'
+    end = html.rfind("</main>")
+    close = html.rfind("</article>", 0, end if end != -1 else len(html))
+    if close == -1:
+        logger.warning("search: no </article> to hold the folded words in a page; "
+                       "'d' will not match 'đ' there")
+        return html
+    return html[:close] + paragraph + html[close:]
+
+
+def indexable_pages(output_path, bundle_dir):
+    """``(url, path)`` of every page to index, in a stable order."""
+    pages = []
+    for folder, subfolders, files in os.walk(output_path):
+        subfolders[:] = sorted(d for d in subfolders if d != bundle_dir)
+        for name in sorted(files):
+            if name.endswith(".html"):
+                path = os.path.join(folder, name)
+                relative = os.path.relpath(path, output_path).replace(os.sep, "/")
+                url = "/" + (relative[: -len("index.html")] if name == "index.html" else relative)
+                pages.append((url, path))
+    return pages
+
+
+async def _build_index(pages, bundle_path, settings):
+    from pagefind.index import IndexConfig, PagefindIndex
+
+    config = IndexConfig(force_language=settings["SEARCH_LANGUAGE"], output_path=bundle_path)
+    async with PagefindIndex(config=config) as index:
+        count = 0
+        for url, path in pages:
+            with open(path, encoding="utf-8") as handle:
+                html = handle.read()
+            if BODY_MARKER not in html:
+                continue
+            await index.add_html_file(
+                content=with_folded_copy(html, settings["SEARCH_FOLDED_WEIGHT"]), url=url)
+            count += 1
+        await index.write_files(output_path=bundle_path)
+    return count
+
+
+def _run_async(coroutine):
+    """Run ``coroutine`` to the end, even when the caller already runs an event loop
+    (a test driving a browser, an editor's live-reload server)."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def build_search_index(pelican):
+    """Index the written site with Pagefind."""
+    settings = pelican.settings
+    if not settings.get("SEARCH_ENABLED", True):
+        return
+    try:
+        import pagefind.index  # noqa: F401
+    except ImportError:
+        logger.warning("search: the 'pagefind' package is missing; no search index was built")
+        return
+    output = pelican.output_path
+    bundle_dir = settings["SEARCH_BUNDLE_DIR"]
+    pages = indexable_pages(output, bundle_dir)
+    try:
+        count = _run_async(_build_index(pages, os.path.join(output, bundle_dir), settings))
+    except Exception as error:  # Pagefind's service reports its own failures as exceptions
+        raise SearchIndexError(f"Pagefind không lập được chỉ mục tìm kiếm: {error}") from error
+    logger.info("search: indexed %d pages into %s/", count, bundle_dir)
+
+
+def register():
+    """Connect the plugin to Pelican's signals."""
+    signals.initialized.connect(apply_defaults)
+    signals.finalized.connect(build_search_index)

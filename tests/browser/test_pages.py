@@ -1,0 +1,56 @@
+"""The demo site in real Chromium: every kind of page loads cleanly, on a phone and a desktop."""
+
+import pytest
+
+from tests.conftest import ARTEFACTS
+
+PAGES = {
+    "trang-chu": "/",
+    "bai-viet": "/2018/ky-ket-chuong-trinh-phoi-hop-2018-2020/",
+    "trang": "/gioi-thieu/",
+    "chu-de": "/chu-de/",
+    "chuyen-muc": "/chuyen-muc/",
+    "luu-tru": "/luu-tru/",
+    "tim-kiem": "/tim-kiem/?q=khuyen+hoc",
+    "khong-tim-thay": "/404.html",
+}
+
+
+def visit(browser, url, width):
+    """Open ``url``; return ``(page, problems)`` with console errors and failed requests."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    problems = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
+            if m.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}")
+            if r.status >= 400 else None)
+    page.goto(url, wait_until="networkidle")
+    return page, problems
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+@pytest.mark.parametrize("width", [390, 1280])
+def test_page_loads_without_errors(browser, demo_server, name, width):
+    page, problems = visit(browser, demo_server + PAGES[name], width)
+    if name == "tim-kiem":
+        page.wait_for_selector("#ket-qua li")
+    assert page.evaluate("document.documentElement.lang") == "vi"
+    # Nothing wider than the screen: no sideways scrolling on a phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / f"{name}-{width}.png"), full_page=True)
+    page.close()
+    expected = ["HTTP 404"] if name == "khong-tim-thay" else []  # the test server's own 404
+    assert [p for p in problems if not any(p.startswith(e) for e in expected)] == []
+
+
+def test_article_works_without_javascript(browser, demo_server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(demo_server + PAGES["bai-viet"])
+    assert page.locator("h1").inner_text().startswith("Ký kết chương trình phối hợp")
+    assert page.locator(".event-box").is_visible()
+    assert page.locator("[data-share]").is_hidden()  # only offered when it can work
+    context.close()

@@ -1,0 +1,77 @@
+"""Searching as Vietnamese readers type: with and without tone marks, and without đ."""
+
+import pytest
+
+from tests.conftest import ARTEFACTS
+
+DA_NANG = (
+    "Hội Khuyến học Đà Nẵng trao đổi kinh nghiệm “Đường sách khuyến học” với Thành phố Hồ Chí Minh")
+
+
+def search_from_header(browser, server, query):
+    page = browser.new_page(viewport={"width": 390, "height": 900})
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(server + "/")
+    page.fill("#tim-kiem-nhanh", query)
+    page.press("#tim-kiem-nhanh", "Enter")
+    page.wait_for_url("**/tim-kiem/**")
+    page.wait_for_function(
+        "() => { const s = document.getElementById('ket-qua-trang-thai').textContent;"
+        " return s && !s.startsWith('Đang'); }")
+    titles = page.eval_on_selector_all("#ket-qua h2 a", "links => links.map(a => a.textContent)")
+    return page, titles, errors
+
+
+def test_typing_without_tone_marks_finds_the_same_articles(browser, demo_server):
+    page, accented, _ = search_from_header(browser, demo_server, "khuyến học")
+    page.close()
+    page, toneless, errors = search_from_header(browser, demo_server, "khuyen hoc")
+    page.close()
+    assert len(accented) >= 10
+    assert sorted(toneless) == sorted(accented)
+    assert errors == []
+
+
+@pytest.mark.parametrize("query, expected, within", [
+    ("heo dat", "Quận 10 trao 320 suất học bổng từ chương trình heo đất khuyến học", 1),
+    ("Đà Nẵng", DA_NANG, 1),
+    ("da nang", DA_NANG, 1),
+    # "duong" is as much "dương" (tuyên dương, Bình Dương) as "đường": found, among the first.
+    ("duong", DA_NANG, 3),
+    ("duong sach", DA_NANG, 2),
+])
+def test_search_finds_the_article(browser, demo_server, query, expected, within):
+    page, titles, errors = search_from_header(browser, demo_server, query)
+    excerpts = page.eval_on_selector_all("#ket-qua li > p:last-child",
+                                         "ps => ps.map(p => p.textContent)")
+    page.close()
+    assert expected in titles[:within], titles
+    assert errors == []
+    # A hit in the hidden folded copy shows the summary, never a run of folded words.
+    assert not any("Dường" in text or "dổi" in text for text in excerpts), excerpts
+
+
+def test_exact_accents_rank_first(browser, demo_server):
+    page, titles, _ = search_from_header(browser, demo_server, "đường")
+    page.close()
+    assert titles[0] == DA_NANG
+
+
+def test_search_filters_by_event_type_and_year(browser, demo_server):
+    page, titles, _ = search_from_header(browser, demo_server, "khuyen hoc")
+    assert len(titles) > 3
+    page.select_option("#loc-loai", "Ký kết")
+    page.wait_for_function("() => document.querySelectorAll('#ket-qua li').length > 0")
+    page.wait_for_timeout(300)
+    kinds = page.eval_on_selector_all("#ket-qua h2 a", "links => links.map(a => a.textContent)")
+    assert kinds and all("ký" in t.lower() or "phối hợp" in t.lower() for t in kinds), kinds
+    page.select_option("#loc-nam", "2019")
+    page.wait_for_timeout(500)
+    narrowed = page.eval_on_selector_all("#ket-qua h2 a", "links => links.map(a => a.textContent)")
+    assert narrowed == [
+        "Hội Khuyến học Thành phố và Sở Giáo dục và Đào tạo ký chương trình phối hợp"]
+    assert "loai=" in page.url and "nam=2019" in page.url
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / "tim-kiem-loc.png"), full_page=True)
+    page.close()
