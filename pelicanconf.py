@@ -20,7 +20,10 @@ DEFAULT_PAGINATION = 10
 SUMMARY_MAX_LENGTH = 60
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["tinhoi_content", "vietnamese", "site_extras", "search"]
+PLUGINS = [
+    "tinhoi_content", "vietnamese", "site_extras", "search",
+    "events", "organisations", "taxonomy", "structured_data",
+]
 
 MARKDOWN = {
     "extension_configs": {
@@ -78,6 +81,11 @@ TRANSLATION_FEED_ATOM = None
 DELETE_OUTPUT_DIRECTORY = False
 CACHE_CONTENT = False
 RELATIVE_URLS = True
+
+# One organisation written two ways is one page.
+ORGANISATIONS_ALIASES = {
+    "Đoàn Thanh niên quận Cầu Giấy": "Đoàn TNCS Hồ Chí Minh quận Cầu Giấy",
+}
 
 MENUITEMS = ()
 LINKS = ()

@@ -31,10 +31,31 @@ def pelican_settings(content, output, **override):
     return read_settings(str(ROOT / "pelicanconf.py"), override=base)
 
 
+def reset_pelican_signals():
+    """Disconnect every plugin from Pelican's signals.
+
+    Pelican connects a plugin's handlers when a build loads it and never lets
+    go: in one test process, a plugin of an earlier build would act on every
+    later one.  Each test build starts clean, running only its ``PLUGINS``.
+    """
+    import weakref
+
+    from blinker import Signal
+    from pelican.plugins import signals
+
+    for signal in vars(signals).values():
+        if isinstance(signal, Signal):
+            for receiver in list(signal.receivers.values()):
+                receiver = receiver() if isinstance(receiver, weakref.ref) else receiver
+                if receiver is not None:
+                    signal.disconnect(receiver)
+
+
 def run_build(content, output, **override):
     """Build ``content`` into ``output`` with Pelican itself and return ``output``."""
     from pelican import Pelican
 
+    reset_pelican_signals()
     Pelican(pelican_settings(content, output, **override)).run()
     return Path(output)
 

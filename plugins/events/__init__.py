@@ -1,0 +1,5 @@
+"""events: see events.py."""
+
+from .events import register
+
+__all__ = ["register"]

@@ -1,0 +1,5 @@
+"""organisations: see organisations.py."""
+
+from .organisations import register
+
+__all__ = ["register"]

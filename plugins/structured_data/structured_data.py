@@ -1,0 +1,198 @@
+"""structured_data: JSON-LD for search engines on every article.
+
+Sets ``article.structured_data`` (on ``all_generators_finalized``, so tags are
+already folded) to a JSON-LD document ready to sit inside
+``<script type="application/ld+json">``:
+a ``NewsArticle`` (headline, dates with their UTC offset, authors, publisher,
+section, keywords, description, image and URL when ``SITEURL`` is absolute), and
+for an event report also an ``Event`` (name, ``startDate``/``endDate`` with
+the offset — a date alone when the editor gave no time —, ``location`` as a
+``Place``, ``organizer`` and for awards ``sponsor``) that the article is
+``about``; the two sit in one ``@graph``, linked by ``@id`` (``…#bai-viet``,
+``…#su-kien``; fragments only when ``SITEURL`` is not absolute).
+
+The JSON is escaped for HTML: ``<``, ``>`` and ``&`` (and U+2028/U+2029) are
+written as ``\\u003c`` … so a ``</script>`` or ``<!--`` in a title can never
+end the script element; ``json.loads`` reads the text back unchanged.  The
+template outputs it with ``| safe`` (partials/article_head.html).
+
+Settings (defaults in ``DEFAULTS``):
+``STRUCTURED_DATA_PUBLISHER`` (``None``) — the publisher's name; ``None`` uses ``SITENAME``;
+``STRUCTURED_DATA_LOGO`` (``None``) — a site-relative path to the publisher's logo;
+``STRUCTURED_DATA_EVENTS`` (``True``) — add the ``Event`` of event reports.
+"""
+
+import json
+import logging
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from markupsafe import Markup
+from pelican import signals
+from pelican.generators import ArticlesGenerator
+
+logger = logging.getLogger(__name__)
+
+
+PLUGIN_NAME = __name__.rpartition(".")[0] or __name__
+
+
+def _enabled(settings):
+    """Whether this build lists the plugin.
+
+    Pelican never disconnects signal receivers, so in a process that runs several
+    builds (tests, the live-reload server) a plugin of an earlier build would
+    otherwise act on later builds that did not ask for it.
+    """
+    return PLUGIN_NAME in (settings.get("PLUGINS") or ())
+
+
+DEFAULTS = {
+    "STRUCTURED_DATA_PUBLISHER": None,
+    "STRUCTURED_DATA_LOGO": None,
+    "STRUCTURED_DATA_EVENTS": True,
+}
+
+_HTML_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                 "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def apply_settings(pelican):
+    """Apply the defaults."""
+    if not _enabled(pelican.settings):
+        return
+    for name, default in DEFAULTS.items():
+        pelican.settings.setdefault(name, default)
+
+
+def dumps_for_html(data):
+    """JSON text that is safe inside a ``<script>`` element."""
+    text = json.dumps(data, ensure_ascii=False, indent=None, separators=(",", ":"))
+    return "".join(_HTML_ESCAPES.get(char, char) for char in text)
+
+
+def _plain(html_text):
+    """Text of an HTML fragment (summary), whitespace collapsed."""
+    return " ".join(Markup(html_text or "").striptags().split())
+
+
+def _absolute(settings, path):
+    siteurl = (settings.get("SITEURL") or "").rstrip("/")
+    if not siteurl.startswith(("http://", "https://")):
+        return None
+    return f"{siteurl}/{path.lstrip('/')}"
+
+
+def _iso(value, tz, has_time=True):
+    if isinstance(value, datetime):
+        local = value.astimezone(tz) if value.tzinfo else value.replace(tzinfo=tz)
+        return local.isoformat() if has_time else local.date().isoformat()
+    return value.isoformat()
+
+
+def _organisation(name):
+    return {"@type": "Organization", "name": name}
+
+
+def news_article(article, settings):
+    """The JSON-LD dict of one article."""
+    tz = ZoneInfo(settings["TIMEZONE"])
+    url = _absolute(settings, article.url)
+    publisher = _organisation(settings["STRUCTURED_DATA_PUBLISHER"] or settings["SITENAME"])
+    if settings["STRUCTURED_DATA_LOGO"] and _absolute(settings, settings["STRUCTURED_DATA_LOGO"]):
+        publisher["logo"] = {"@type": "ImageObject",
+                             "url": _absolute(settings, settings["STRUCTURED_DATA_LOGO"])}
+    data = {"@type": "NewsArticle", "headline": article.title, "inLanguage": "vi"}
+    if url:
+        data["@id"] = url + "#bai-viet"
+        data["url"] = url
+        data["mainEntityOfPage"] = url
+    data["datePublished"] = _iso(article.date, tz)
+    modified = getattr(article, "modified", None)
+    data["dateModified"] = _iso(modified or article.date, tz)
+    authors = [str(a) for a in getattr(article, "authors", None) or [] if str(a)]
+    if authors:
+        data["author"] = [{"@type": "Person", "name": name} for name in authors]
+    else:
+        data["author"] = publisher
+    data["publisher"] = publisher
+    summary = _plain(getattr(article, "summary", ""))
+    if summary:
+        data["description"] = summary
+    category = getattr(article, "category", None)
+    if category:
+        data["articleSection"] = str(category)
+    tags = [str(t) for t in getattr(article, "tags", None) or []]
+    if tags:
+        data["keywords"] = tags
+    image = getattr(article, "image", None)
+    if image and _absolute(settings, image):
+        data["image"] = [_absolute(settings, image)]
+    return data
+
+
+def event_data(article, settings):
+    """The JSON-LD ``Event`` of an event report, or ``None``."""
+    event = getattr(article, "event", None)
+    if not isinstance(event, dict) or not isinstance(event.get("date"), datetime):
+        return None
+    tz = ZoneInfo(settings["TIMEZONE"])
+    has_time = bool(event.get("has_time"))
+    data = {"@type": "Event", "name": article.title,
+            "startDate": _iso(event["date"], tz, has_time),
+            "eventStatus": "https://schema.org/EventScheduled",
+            "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode"}
+    url = _absolute(settings, article.url)
+    data["@id"] = (url or "") + "#su-kien"
+    if url:
+        data["url"] = url
+    if event.get("end"):
+        data["endDate"] = _iso(event["end"], tz, has_time)
+    if event.get("location"):
+        data["location"] = {"@type": "Place", "name": event["location"],
+                            "address": event["location"]}
+    organisers = [event["organizer"]] if event.get("organizer") else list(
+        event.get("parties") or [])
+    if organisers:
+        data["organizer"] = [_organisation(name) for name in organisers]
+    if event.get("sponsor"):
+        data["sponsor"] = _organisation(event["sponsor"])
+    summary = _plain(getattr(article, "summary", ""))
+    if summary:
+        data["description"] = summary
+    return data
+
+
+def structured_data(article, settings):
+    """The escaped JSON-LD text for one article."""
+    data = news_article(article, settings)
+    event = event_data(article, settings) if settings["STRUCTURED_DATA_EVENTS"] else None
+    if event is None:
+        return dumps_for_html({"@context": "https://schema.org", **data})
+    data["about"] = {"@id": event["@id"]}
+    return dumps_for_html({"@context": "https://schema.org", "@graph": [data, event]})
+
+
+def add_structured_data(generators):
+    """Put ``structured_data`` on every article, once every plugin has enriched them."""
+    if not generators or not _enabled(generators[0].settings):
+        return
+    for generator in generators:
+        if isinstance(generator, ArticlesGenerator):
+            _add_to(generator)
+
+
+def _add_to(generator):
+    settings = generator.settings
+    for article in [*generator.articles, *getattr(generator, "translations", []),
+                    *getattr(generator, "hidden_articles", []),
+                    *getattr(generator, "hidden_translations", []),
+                    *getattr(generator, "drafts", []),
+                    *getattr(generator, "drafts_translations", [])]:
+        article.structured_data = structured_data(article, settings)
+
+
+def register():
+    """Connect the defaults and the JSON-LD builder."""
+    signals.initialized.connect(apply_settings)
+    signals.all_generators_finalized.connect(add_structured_data)

@@ -1,0 +1,5 @@
+"""taxonomy: see taxonomy.py."""
+
+from .taxonomy import register
+
+__all__ = ["register"]

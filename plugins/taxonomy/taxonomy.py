@@ -1,0 +1,264 @@
+"""taxonomy: folded tags, a weighted tag index, Vietnamese order and related articles.
+
+During ``article_generator_finalized`` the tags of every article are folded in
+place: names that are equal after NFC normalisation, case folding, whitespace
+folding and ``TAGS_ALIASES`` become one :class:`~pelican.urlwrappers.Tag`,
+named with the most common spelling among published articles (ties: not all
+in capitals, then code-point order).  Different tags whose slugs are the same
+("anh", "ánh") keep their own pages: the first in Vietnamese order has the
+plain slug, the next ``-2``, and so on.  ``article.tags`` keeps Tag objects; the
+generator's ``tags`` (which Pelican writes as tag pages, paginated like any
+``tag`` page) and the context's ``tags`` are rebuilt in Vietnamese
+alphabetical order, and categories are put in that order too.
+
+Adds to the template context ``tag_cloud``: ``[{"tag", "articles", "count",
+"weight"}]`` in Vietnamese order, ``weight`` from 1 (least used) to
+``TAGS_CLOUD_STEPS`` (most used, on a logarithmic scale).
+
+Once every generator has its context (``all_generators_finalized``), each
+article (published, hidden or draft) gets ``article.related``: up to
+``TAGS_RELATED_COUNT`` other published articles — "Các tin khác" — ranked by
+shared tags and shared organisations (``article.organisations`` from the
+organisations plugin, compared by slug), then by recency (newest first), then
+slug.  Articles sharing nothing fill the list by recency.
+
+Adds the Jinja filters ``vi_sort`` (sort in Vietnamese order, optionally by an
+attribute) and ``vi_sort_key``.
+
+Settings (defaults in ``DEFAULTS``):
+``TAGS_ALIASES`` (``{}``) — ``{"other tag": "canonical tag"}``, matched after folding;
+``TAGS_CLOUD_STEPS`` (``5``) — the number of weights in ``tag_cloud``;
+``TAGS_RELATED_COUNT`` (``5``) — related articles per article (``0`` turns them off);
+``TAGS_RELATED_TAG_WEIGHT`` (``1``) — what one shared tag adds to the score;
+``TAGS_RELATED_ORGANISATION_WEIGHT`` (``1``) — what one shared organisation adds.
+"""
+
+import importlib
+import importlib.util
+import logging
+import math
+from pathlib import Path
+
+from pelican import signals
+from pelican.generators import ArticlesGenerator
+from pelican.urlwrappers import Tag
+
+logger = logging.getLogger(__name__)
+
+
+PLUGIN_NAME = __name__.rpartition(".")[0] or __name__
+
+
+def _enabled(settings):
+    """Whether this build lists the plugin.
+
+    Pelican never disconnects signal receivers, so in a process that runs several
+    builds (tests, the live-reload server) a plugin of an earlier build would
+    otherwise act on later builds that did not ask for it.
+    """
+    return PLUGIN_NAME in (settings.get("PLUGINS") or ())
+
+
+DEFAULTS = {
+    "TAGS_ALIASES": {},
+    "TAGS_CLOUD_STEPS": 5,
+    "TAGS_RELATED_COUNT": 5,
+    "TAGS_RELATED_TAG_WEIGHT": 1,
+    "TAGS_RELATED_ORGANISATION_WEIGHT": 1,
+}
+
+
+class TaxonomyConfigError(Exception):
+    """The TAGS_* settings cannot be used."""
+
+
+def _import_collation():
+    """``vietnamese.collation``, also when ``plugins/`` is only on PLUGIN_PATHS."""
+    try:
+        return importlib.import_module("vietnamese.collation")
+    except ImportError:
+        path = Path(__file__).resolve().parents[1] / "vietnamese" / "collation.py"
+        spec = importlib.util.spec_from_file_location("tinhoi_vietnamese_collation", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+
+collation = _import_collation()
+
+
+def apply_settings(pelican):
+    """Apply defaults, check them and add the Vietnamese sort filters."""
+    settings = pelican.settings
+    if not _enabled(settings):
+        return
+    for name, default in DEFAULTS.items():
+        settings.setdefault(name, default)
+    aliases = settings["TAGS_ALIASES"]
+    if not isinstance(aliases, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in aliases.items()):
+        raise TaxonomyConfigError("TAGS_ALIASES must be a dict of tag names: "
+                                  "{'other tag': 'canonical tag'}")
+    for name in ("TAGS_CLOUD_STEPS", "TAGS_RELATED_COUNT", "TAGS_RELATED_TAG_WEIGHT",
+                 "TAGS_RELATED_ORGANISATION_WEIGHT"):
+        value = settings[name]
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+            raise TaxonomyConfigError(f"{name} must be a number, 0 or more (it is {value!r})")
+    if settings["TAGS_CLOUD_STEPS"] < 1:
+        raise TaxonomyConfigError("TAGS_CLOUD_STEPS must be 1 or more")
+    collation.add_jinja_filters(settings)
+
+
+# -- tags -------------------------------------------------------------------------
+
+def _all_articles(generator):
+    return [*generator.articles, *getattr(generator, "translations", []),
+            *getattr(generator, "hidden_articles", []),
+            *getattr(generator, "hidden_translations", []),
+            *getattr(generator, "drafts", []),
+            *getattr(generator, "drafts_translations", [])]
+
+
+def fold_tags(generator):
+    """Merge tags that only differ in form, and rebuild the tag and category lists."""
+    settings = generator.settings
+    if not _enabled(settings):
+        return
+    aliases = collation.fold_aliases(settings["TAGS_ALIASES"])
+    alias_targets = {collation.fold(t): t for t in settings["TAGS_ALIASES"].values()}
+    everything = _all_articles(generator)
+    published = {id(article) for article in generator.articles}
+
+    spellings = {}  # folded key -> spellings (one per published use) under that exact key
+    for article in everything:
+        for tag in getattr(article, "tags", None) or []:
+            key = collation.fold_with_aliases(tag.name, aliases)
+            used = spellings.setdefault(key, [])
+            if id(article) in published and collation.fold(tag.name) == key:
+                used.append(tag.name)
+
+    displays = {key: collation.display_name(used) or alias_targets.get(key, key)
+                for key, used in spellings.items()}
+    canonical, taken = {}, set()  # folded key -> Tag; slugs given out
+    for key in sorted(spellings, key=lambda k: (collation.sort_key(displays[k]), k)):
+        tag = Tag(displays[key], settings)
+        slug = unique_slug(tag.slug, taken) if tag.slug else tag.slug
+        if slug != tag.slug:
+            tag.slug = slug
+        canonical[key] = tag
+
+    for article in everything:
+        if getattr(article, "tags", None):
+            folded = (canonical[collation.fold_with_aliases(t.name, aliases)]
+                      for t in article.tags)
+            article.tags = list({t.slug: t for t in folded}.values())
+
+    tags = {}
+    for article in generator.articles:
+        for tag in getattr(article, "tags", None) or []:
+            tags.setdefault(tag, []).append(article)
+    ordered = sorted(tags.items(), key=lambda item: (collation.sort_key(item[0].name),
+                                                    item[0].slug))
+    generator.tags = dict(ordered)
+    generator.context["tags"] = ordered
+    generator.context["tag_cloud"] = tag_cloud(ordered, settings["TAGS_CLOUD_STEPS"])
+
+    categories = sorted(generator.categories,
+                        key=lambda item: (collation.sort_key(item[0].name), item[0].slug),
+                        reverse=settings.get("REVERSE_CATEGORY_ORDER", False))
+    generator.categories = categories
+    generator.context["categories"] = categories
+    logger.debug("taxonomy: %d tags after folding %d spellings", len(ordered),
+                 sum(len(v) for v in spellings.values()))
+
+
+def unique_slug(slug, taken):
+    """``slug``, or ``slug-2``, ``slug-3``… when another tag has it; marks it taken."""
+    candidate, number = slug, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{slug}-{number}"
+    taken.add(candidate)
+    return candidate
+
+
+def tag_cloud(ordered, steps):
+    """``[{"tag", "articles", "count", "weight"}]``, weight 1…steps by use (log scale)."""
+    if not ordered:
+        return []
+    most = max(len(articles) for _, articles in ordered)
+    cloud = []
+    for tag, articles in ordered:
+        count = len(articles)
+        share = math.log(count) / math.log(most) if most > 1 else 1.0
+        weight = 1 + int(math.floor((steps - 1) * share + 1e-9))
+        cloud.append({"tag": tag, "articles": articles, "count": count, "weight": weight})
+    return cloud
+
+
+# -- related articles ------------------------------------------------------------------
+
+def _organisation_slugs(article):
+    return {o.get("slug") for o in getattr(article, "organisations", None) or []
+            if isinstance(o, dict) and o.get("slug")}
+
+
+def _tag_slugs(article):
+    return {t.slug for t in getattr(article, "tags", None) or []}
+
+
+def _recency(article):
+    return (article.date, article.slug)
+
+
+def relate_articles(generators):
+    """Set ``article.related`` on every article, once organisations are known."""
+    if not generators or not _enabled(generators[0].settings):
+        return
+    for generator in generators:
+        if isinstance(generator, ArticlesGenerator):
+            _relate(generator)
+
+
+def _relate(generator):
+    settings = generator.settings
+    count = int(settings["TAGS_RELATED_COUNT"])
+    tag_weight = settings["TAGS_RELATED_TAG_WEIGHT"]
+    org_weight = settings["TAGS_RELATED_ORGANISATION_WEIGHT"]
+    published = list(generator.articles)
+    recent = sorted(published, key=_recency, reverse=True)
+    by_tag, by_org = {}, {}
+    for article in published:
+        for slug in _tag_slugs(article):
+            by_tag.setdefault(slug, []).append(article)
+        for slug in _organisation_slugs(article):
+            by_org.setdefault(slug, []).append(article)
+
+    for article in _all_articles(generator):
+        if count <= 0:
+            article.related = []
+            continue
+        scores = {}
+        for index, weight, slugs in ((by_tag, tag_weight, _tag_slugs(article)),
+                                     (by_org, org_weight, _organisation_slugs(article))):
+            for slug in slugs:
+                for other in index.get(slug, []):
+                    if other is not article:
+                        scores[id(other)] = scores.get(id(other), 0) + weight
+        # ``recent`` is newest first; the stable sort by score keeps that order on ties.
+        ranked = [other for other in recent if scores.get(id(other), 0) > 0]
+        ranked.sort(key=lambda other: -scores[id(other)])
+        related = ranked[:count]
+        for other in recent:
+            if len(related) >= count:
+                break
+            if other is not article and all(other is not r for r in related):
+                related.append(other)
+        article.related = related
+
+
+def register():
+    """Connect the settings check, the tag folding and the related articles."""
+    signals.initialized.connect(apply_settings)
+    signals.article_generator_finalized.connect(fold_tags)
+    signals.all_generators_finalized.connect(relate_articles)

@@ -1,0 +1,111 @@
+"""JSON-LD on articles: NewsArticle always, Event on event reports, never breaking out."""
+
+import json
+
+import pytest
+
+from tests.conftest import parse_html, run_build
+
+PLUGINS = ["tinhoi_content", "vietnamese", "taxonomy", "structured_data"]
+EVIL = "Ký kết </script><script>alert(1)</script> <!-- & hết"
+
+SIGNING = f"""---
+title: '{EVIL}'
+date: 17/08/2018 11:07
+category: Phối hợp
+tags: [ký kết, KHUYẾN HỌC]
+author: PV
+summary: Hội ký kết với **năm** đơn vị.
+event:
+  type: signing
+  date: 2018-08-17 8:00
+  end: 11:30
+  location: Hội trường UBND quận Cầu Giấy
+  organizer: Hội Khuyến học quận Cầu Giấy
+  parties: [Hội Khuyến học quận Cầu Giấy, Đoàn TNCS Hồ Chí Minh]
+---
+Nội dung.
+"""
+
+PLAIN = """---
+title: Tin thường
+date: 2018-09-01
+tags: [khuyến học]
+---
+Nội dung.
+"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("jsonld")
+    folder = root / "content" / "2018"
+    folder.mkdir(parents=True)
+    (folder / "ky-ket.md").write_text(SIGNING, encoding="utf-8")
+    (folder / "tin-thuong.md").write_text(PLAIN, encoding="utf-8")
+    return run_build(root / "content", root / "out", PLUGINS=PLUGINS,
+                     SITEURL="https://khuyenhoc.example", RELATIVE_URLS=False)
+
+
+def json_ld(path):
+    page = parse_html(path)
+    scripts = page.xpath("//script[@type='application/ld+json']")
+    assert len(scripts) == 1
+    return page, json.loads(scripts[0].text)
+
+
+def signing_page(site):
+    return next((site / "2018").glob("ky-ket-*/index.html"))
+
+
+def test_title_with_a_closing_script_tag_cannot_break_out(site):
+    path = signing_page(site)
+    raw = path.read_text(encoding="utf-8")
+    start = raw.index('<script type="application/ld+json">')
+    end = raw.index("</script>", start)
+    inside = raw[start:end]
+    assert "<" not in inside[len('<script type="application/ld+json">'):]
+    assert "alert(1)" in inside  # the title is in the JSON, escaped …
+    page, data = json_ld(path)
+    # … and no script element was injected anywhere.
+    assert not [s for s in page.xpath("//script") if "alert(1)" in (s.text or "")
+                and s.get("type") != "application/ld+json"]
+    assert data["@graph"][0]["headline"] == EVIL
+
+
+def test_news_article_on_every_article(site):
+    _, data = json_ld(site / "2018" / "tin-thuong" / "index.html")
+    assert data["@context"] == "https://schema.org"
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == "Tin thường"
+    assert data["datePublished"] == "2018-09-01T00:00:00+07:00"
+    assert data["inLanguage"] == "vi"
+    assert data["url"] == "https://khuyenhoc.example/2018/tin-thuong/"
+    assert "about" not in data
+
+
+def test_event_report_has_an_event_with_offset_place_and_organizer(site):
+    _, data = json_ld(signing_page(site))
+    article, event = data["@graph"]
+    assert article["@type"] == "NewsArticle"
+    assert article["about"] == {"@id": event["@id"]}
+    assert article["description"] == "Hội ký kết với năm đơn vị."
+    assert article["author"] == [{"@type": "Person", "name": "PV"}]
+    # Tags as folded by the taxonomy plugin.
+    assert article["keywords"] == ["ký kết", "khuyến học"]
+    assert event["@type"] == "Event"
+    assert event["startDate"] == "2018-08-17T08:00:00+07:00"
+    assert event["endDate"] == "2018-08-17T11:30:00+07:00"
+    assert event["location"] == {"@type": "Place", "name": "Hội trường UBND quận Cầu Giấy",
+                                 "address": "Hội trường UBND quận Cầu Giấy"}
+    assert event["organizer"] == [{"@type": "Organization",
+                                   "name": "Hội Khuyến học quận Cầu Giấy"}]
+
+
+def test_escaping_round_trips_every_character():
+    from structured_data.structured_data import dumps_for_html
+
+    value = {"a": "</script><!-- & > \u2028 \u2029 \"x\" Đ"}
+    text = dumps_for_html(value)
+    assert not set("<>&\u2028\u2029") & set(text)
+    assert json.loads(text) == value
