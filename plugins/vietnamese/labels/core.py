@@ -67,6 +67,7 @@ LABELS = {
     "not_found_title": "Không tìm thấy trang",
     "not_found_text": "Trang bạn tìm không có hoặc đã được chuyển đi nơi khác.",
     "back_home": "Về trang chủ",
+    "see_all": "Xem tất cả",
     "year": "Năm",
     "month_archives": "Lưu trữ theo tháng",
 }
