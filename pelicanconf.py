@@ -22,8 +22,12 @@ SUMMARY_MAX_LENGTH = 60
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "tinhoi_content", "vietnamese", "site_extras", "search",
-    "events", "organisations", "taxonomy", "structured_data",
+    "events", "organisations", "taxonomy", "structured_data", "schedule",
+    "feeds", "calendars",
 ]
+# Extra front-matter fields: `id` pins an article's feed and calendar identity when its
+# file moves.
+TINHOI_EXTRA_FIELDS = ("id",)
 
 MARKDOWN = {
     "extension_configs": {

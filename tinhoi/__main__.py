@@ -1,12 +1,17 @@
 """``python -m tinhoi COMMAND``: the editors' and builders' commands.
 
-check    report every content problem (``make check``)
-build    build the site, swapping it into place when done (``make html``)
-publish  check, then build with publishconf.py; refuse on any error (``make publish``)
+check      report every content problem (``make check``)
+new        start a new article from the template of its type (``make new``)
+import     turn old articles (text or saved HTML pages) into articles (``make import``)
+build      build the site, swapping it into place when done (``make html``)
+devserver  preview with drafts, rebuilt and reloaded on every change (``make devserver``)
+publish    check, build with publishconf.py, precompress, swap in; refuse on any error
+           (``make publish``)
 """
 
 import argparse
 import logging
+import os
 import sys
 
 from . import build as build_module
@@ -22,24 +27,77 @@ def main(argv=None):
     check = commands.add_parser("check", help="kiểm tra toàn bộ nội dung")
     check.add_argument("-s", "--settings", default="pelicanconf.py")
     check.add_argument("--strict", action="store_true", help="cảnh báo cũng tính là lỗi")
+
+    new = commands.add_parser("new", help="tạo bài mới từ mẫu")
+    new.add_argument("-s", "--settings", default="pelicanconf.py")
+    new.add_argument("--title", "-t", default="", help="tiêu đề bài")
+    new.add_argument("--type", default="news", help="meeting | signing | award | news")
+
+    importer = commands.add_parser("import", help="nhập bài cũ (tệp .txt hoặc .html)")
+    importer.add_argument("-s", "--settings", default="pelicanconf.py")
+    importer.add_argument("sources", nargs="*", help="tệp hoặc thư mục")
+    importer.add_argument("--publish", action="store_true",
+                          help="ghi 'status: published' thay vì bản nháp")
+
     for name, default in (("build", "pelicanconf.py"), ("publish", "publishconf.py")):
         sub = commands.add_parser(name)
         sub.add_argument("-s", "--settings", default=default)
         sub.add_argument("-o", "--output", default=None)
         sub.add_argument("-v", "--verbose", action="store_true", help="in từng tệp được ghi")
+        if name == "build":
+            sub.add_argument("--drafts", action="store_true",
+                             help="dựng cả bản nháp và bài hẹn đăng (để xem trước)")
+        else:
+            sub.add_argument("--no-compress", action="store_true",
+                             help="không tạo bản nén .gz/.br")
+
+    devserver = commands.add_parser("devserver", help="xem trước, tự dựng lại và tải lại trang")
+    devserver.add_argument("-s", "--settings", default="pelicanconf.py")
+    devserver.add_argument("-o", "--output", default=None,
+                           help="thư mục bản xem trước (mặc định .cache/xem-truoc)")
+    devserver.add_argument("-b", "--bind", default="127.0.0.1")
+    devserver.add_argument("-p", "--port", type=int, default=8000)
     args = parser.parse_args(argv)
 
     if args.command == "check":
         settings = load(args.settings)
         problems, files = check_module.check_content(settings)
         return check_module.report(problems, files, strict=args.strict)
+    if args.command == "new":
+        return _new(args)
+    if args.command == "import":
+        from .importer import import_sources
+
+        return import_sources(args.sources, load(args.settings), publish=args.publish)
+    if args.command == "devserver":
+        from .devserver import serve
+
+        return serve(args.settings, args.output, args.bind, args.port)
     return _build(args, publish=args.command == "publish")
+
+
+def _new(args):
+    from .new import ScaffoldError, create
+
+    settings = load(args.settings)
+    try:
+        path = create(args.title, args.type, settings)
+    except ScaffoldError as error:
+        print(f"Không tạo bài: {error}")
+        return 1
+    print(f"Đã tạo {os.path.relpath(path)} (bản nháp). Mở tệp để viết; xem trước bằng "
+          "'make devserver'; đổi 'status: draft' thành 'status: published' khi đăng.")
+    return 0
 
 
 def _build(args, publish):
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s: %(message)s")
-    settings = load(args.settings)
+    override = {}
+    if not publish and args.drafts:
+        override["SCHEDULE_SHOW_DRAFTS"] = True
+        logging.getLogger("schedule").setLevel(logging.INFO)
+    settings = load(args.settings, override=override)
     output = args.output or settings["OUTPUT_PATH"]
     if publish:
         problems, files = check_module.check_content(settings)
@@ -47,7 +105,13 @@ def _build(args, publish):
             print(f"Không xuất bản: nội dung còn lỗi; thư mục '{output}' được giữ nguyên.")
             return 1
     try:
-        errors = build_module.build(settings, output, refuse_on_errors=publish)
+        if publish:
+            from . import publish as publish_module
+
+            errors = publish_module.build(settings, output, refuse_on_errors=True,
+                                          compress=not args.no_compress)
+        else:
+            errors = build_module.build(settings, output, refuse_on_errors=False)
     except build_module.BuildRefusedError as refused:
         print(f"Không xuất bản: bản dựng có {refused.errors} lỗi; '{output}' được giữ nguyên.")
         return 1
@@ -60,7 +124,18 @@ def _build(args, publish):
               "hoặc chạy 'make check').")
     else:
         print(f"Đã dựng trang vào '{output}'.")
+    _mention_leftovers(output)
     return 0
+
+
+def _mention_leftovers(output):
+    """Name the staging folders an interrupted build left beside the output."""
+    parent = os.path.dirname(os.path.abspath(output))
+    leftovers = sorted(name for name in os.listdir(parent) if name.startswith(".tinhoi-build-"))
+    if leftovers:
+        print(f"Còn {len(leftovers)} thư mục dở dang của lần dựng bị ngắt trước đây trong "
+              f"'{parent}' ({', '.join(leftovers)}); có thể xóa khi không có lần dựng nào "
+              "đang chạy.")
 
 
 if __name__ == "__main__":

@@ -27,11 +27,12 @@ class ErrorCounter(logging.Handler):
         self.count += 1
 
 
-def build(settings, output_path, refuse_on_errors=False):
+def build(settings, output_path, refuse_on_errors=False, before_swap=None):
     """Build the site with ``settings`` into ``output_path``; return the number of errors.
 
     With ``refuse_on_errors`` a build that logged any error leaves ``output_path``
-    untouched and raises :class:`BuildRefusedError`.
+    untouched and raises :class:`BuildRefusedError`.  ``before_swap(staging)``, when
+    given, finishes the new site (e.g. precompression) before it replaces the old one.
     """
     output_path = os.path.abspath(output_path)
     parent = os.path.dirname(output_path)
@@ -43,6 +44,8 @@ def build(settings, output_path, refuse_on_errors=False):
         Pelican({**settings, "OUTPUT_PATH": staging, "DELETE_OUTPUT_DIRECTORY": False}).run()
         if refuse_on_errors and counter.count:
             raise BuildRefusedError(counter.count)
+        if before_swap is not None:
+            before_swap(staging)
         swap_into_place(staging, output_path)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

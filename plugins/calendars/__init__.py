@@ -1,0 +1,3 @@
+from .calendars import register
+
+__all__ = ["register"]

@@ -1,0 +1,167 @@
+"""``make devserver``: the preview rebuilds on a change and the open page reloads by itself."""
+
+import concurrent.futures
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, ROOT
+from tinhoi.devserver import SCRIPT_PATH, inject
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+ARTICLE = "2018/thuong-truc-thanh-uy-lam-viec-voi-hoi-khuyen-hoc-thanh-pho/"
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Devserver:
+    """``python -m tinhoi devserver`` in a project folder, its output collected."""
+
+    def __init__(self, project, port):
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
+        self.port = port
+        self.lines = []
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tinhoi", "devserver", "-p", str(port)], cwd=project,
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def wait_for(self, text, timeout=60):
+        deadline = time.monotonic() + timeout
+        while not any(text in line for line in self.lines):
+            assert self.process.poll() is None, "\n".join(self.lines)
+            assert time.monotonic() < deadline, "\n".join(self.lines)
+            time.sleep(0.05)
+
+    def get(self, path):
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/{path}", timeout=10) as reply:
+            return reply.read().decode("utf-8"), reply.headers
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.reader.join(timeout=5)
+
+
+@pytest.fixture
+def project(tmp_path):
+    shutil.copytree(FIXTURES / "basic" / "content", tmp_path / "content")
+    (tmp_path / "content" / "2018" / "hong.md").unlink()
+    (tmp_path / "pelicanconf.py").write_text(
+        f"exec(open({str(ROOT / 'pelicanconf.py')!r}, encoding='utf-8').read())\n"
+        f"THEME = {str(ROOT / 'theme')!r}\nPLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n"
+        "PLUGINS = ['tinhoi_content', 'vietnamese', 'schedule']\n", encoding="utf-8")
+    return tmp_path
+
+
+@pytest.fixture
+def server(project):
+    running = Devserver(project, free_port())
+    try:
+        running.wait_for("Xem trước tại")
+        yield running
+    finally:
+        running.stop()
+
+
+def test_inject_adds_the_reload_script_before_the_end_of_body():
+    page = inject(b"<html><body><p>x</p></body></html>", 3)
+    assert page == (b'<html><body><p>x</p><script src="' + SCRIPT_PATH.encode()
+                    + b'" data-version="3"></script></body></html>')
+    assert inject(b"<p>no body</p>", 1).endswith(b"</script>")
+
+
+def test_preview_serves_drafts_marked_and_keeps_the_script_out_of_the_files(project, server):
+    page, headers = server.get("ban-nhap/bai-con-nhap/")
+    assert 'class="draft-flag"' in page and "Bản nháp" in page
+    assert SCRIPT_PATH in page
+    assert headers["Cache-Control"] == "no-store"
+    assert any("Bản nháp: 2018/nhap.md" in line for line in server.lines)
+    built = project / ".cache" / "xem-truoc"
+    assert (built / "ban-nhap" / "bai-con-nhap" / "index.html").is_file()
+    assert not [p for p in built.rglob("*.html") if SCRIPT_PATH in p.read_text(encoding="utf-8")]
+    assert not (project / "output").exists()  # the preview never touches output/
+
+
+def test_an_error_already_there_does_not_stop_the_preview(project):
+    shutil.copy(FIXTURES / "basic" / "content" / "2018" / "hong.md",
+                project / "content" / "2018" / "hong.md")
+    running = Devserver(project, free_port())
+    try:
+        running.wait_for("Xem trước tại")
+        assert json.loads(running.get("__tinhoi/status")[0]) == {"version": 1, "errors": []}
+        source = project / "content" / "2018" / "lam-viec.md"
+        source.write_text(source.read_text(encoding="utf-8").replace(
+            "buổi làm việc diễn ra", "buổi làm việc ĐÃ SỬA diễn ra"), encoding="utf-8")
+        deadline = time.monotonic() + 45
+        while json.loads(running.get("__tinhoi/status")[0])["version"] < 2:
+            assert time.monotonic() < deadline, "\n".join(running.lines)
+            time.sleep(0.2)
+        assert "ĐÃ SỬA" in running.get(ARTICLE)[0]
+        assert any(re.search(r"còn \d+ lỗi cũ", line) for line in running.lines), running.lines
+    finally:
+        running.stop()
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed at "
+                    "/usr/bin/chromium (apt-get install chromium)")
+def test_open_page_reloads_after_a_change_and_keeps_the_last_good_build(project, server):
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    # Playwright's sync API refuses to run in a thread with an asyncio loop running (another
+    # test may have left one): a fresh thread has none.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(_reload_in_chromium, sync_api, project, server).result(timeout=180)
+
+
+def _reload_in_chromium(sync_api, project, server):
+    source = project / "content" / "2018" / "lam-viec.md"
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{server.port}/{ARTICLE}")
+            assert page.inner_text("h1") == ("Thường trực Thành ủy làm việc với Hội Khuyến học "
+                                             "Thành phố")
+            page.evaluate("window.__chua_tai_lai = true")
+
+            source.write_text(source.read_text(encoding="utf-8").replace(
+                "buổi làm việc diễn ra", "buổi làm việc CẬP NHẬT MỚI diễn ra"), encoding="utf-8")
+            page.wait_for_function(
+                "document.body.innerText.includes('CẬP NHẬT MỚI')", timeout=45_000)
+            assert page.evaluate("window.__chua_tai_lai === undefined")  # a real reload
+
+            source.write_text(source.read_text(encoding="utf-8").replace(
+                "type: meeting", "type: party"), encoding="utf-8")
+            alert = page.wait_for_selector("[role=alert]", timeout=45_000)
+            assert "lam-viec.md:5" in alert.inner_text()
+            assert "CẬP NHẬT MỚI" in page.inner_text("body")  # still the last good build
+            server.wait_for("lam-viec.md:5")  # the error is in the terminal too
+        finally:
+            browser.close()

@@ -1,0 +1,254 @@
+"""``make devserver``: a preview that rebuilds on every change and reloads the open page.
+
+The preview is built (with drafts and scheduled articles, marked "Bản nháp") into
+its own folder, ``.cache/xem-truoc/`` by default, never into ``output/``, so a
+preview can never be uploaded by mistake.  Each build runs ``python -m tinhoi build
+--drafts`` in a fresh process (so changes to the settings and to the plugins are
+picked up too) into a sibling folder, which replaces the preview only when it has
+no new error: a content error keeps the last good preview in place while the error
+shows in the terminal (and in a small box on the page).
+
+The server serves that folder on ``127.0.0.1:8000``.  Into every HTML page it
+sends (not into the files) it adds one small same-origin script that asks
+``/__tinhoi/status`` every half second and reloads the page when a newer build is
+in place; the built files, and so the published site, never contain it.
+"""
+
+import functools
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+from .build import swap_into_place
+from .settings import load
+
+STATUS_PATH = "/__tinhoi/status"
+SCRIPT_PATH = "/__tinhoi/tai-lai.js"
+DEFAULT_OUTPUT = os.path.join(".cache", "xem-truoc")
+WATCHED_SUFFIXES_IGNORED = (".swp", ".swx", ".tmp", "~", ".pyc", ".part")
+
+RELOAD_SCRIPT = """\
+(function () {
+  var me = document.currentScript, version = me.getAttribute("data-version"), box = null;
+  function show(errors) {
+    if (!errors.length) { if (box) { box.remove(); box = null; } return; }
+    if (!box) {
+      box = document.createElement("div");
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;left:0;right:0;bottom:0;z-index:99999;" +
+        "max-height:40vh;overflow:auto;margin:0;padding:.75em 1em;background:#7a1010;" +
+        "color:#fff;font:14px/1.4 monospace;white-space:pre-wrap";
+      document.body.appendChild(box);
+    }
+    box.textContent = "Bản dựng mới có lỗi, trang vẫn là bản trước (xem cửa sổ dòng lệnh):\\n" +
+      errors.join("\\n");
+  }
+  function poll() {
+    fetch("STATUS_PATH", {cache: "no-store"}).then(function (r) { return r.json(); })
+      .then(function (s) {
+        if (String(s.version) !== version) { location.reload(); return; }
+        show(s.errors || []);
+        setTimeout(poll, 500);
+      }, function () { setTimeout(poll, 1000); });
+  }
+  setTimeout(poll, 500);
+})();
+""".replace("STATUS_PATH", STATUS_PATH)
+
+
+class PreviewState:
+    """The version of the build in place, its errors, and the new errors of a refused build."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.version = 0
+        self.accepted = None  # errors of the build in place (None: nothing in place yet)
+        self.errors = []
+
+    def snapshot(self):
+        """``{"version": n, "errors": [...]}`` for the page's script."""
+        with self.lock:
+            return {"version": self.version, "errors": list(self.errors)}
+
+    def built(self, ok, errors, new):
+        """Record a build: a new version when it was put in place, else its new errors."""
+        with self.lock:
+            if ok:
+                self.version += 1
+                self.accepted = errors
+            self.errors = new
+
+
+class PreviewHandler(SimpleHTTPRequestHandler):
+    """Serves the preview folder; HTML pages get the reload script, nothing is cached."""
+
+    state = None  # set by make_server
+
+    def do_GET(self):  # noqa: N802 (the name http.server calls)
+        """Answer the status and script addresses; anything else is a file."""
+        path = self.path.split("?", 1)[0]
+        if path == STATUS_PATH:
+            return self._send(json.dumps(self.state.snapshot()).encode(), "application/json")
+        if path == SCRIPT_PATH:
+            return self._send(RELOAD_SCRIPT.encode(), "text/javascript; charset=utf-8")
+        return super().do_GET()
+
+    def send_head(self):
+        """Like the standard handler, with the reload script added to HTML pages."""
+        path = self.translate_path(self.path)
+        if os.path.isdir(path) and self.path.split("?", 1)[0].endswith("/"):
+            path = os.path.join(path, "index.html")
+        if path.endswith(".html") and os.path.isfile(path):
+            # The version first: a build swapped in meanwhile only means one more reload.
+            version = self.state.snapshot()["version"]
+            with open(path, "rb") as handle:
+                page = handle.read()
+            return self._send(inject(page, version), "text/html; charset=utf-8",
+                              head_only=True)
+        return super().send_head()
+
+    def _send(self, body, content_type, head_only=False):
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if head_only:
+            return io.BytesIO(body)
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        return None
+
+    def end_headers(self):
+        """Never let the browser keep an old page."""
+        if not any(h.startswith(b"Cache-Control") for h in getattr(self, "_headers_buffer", [])):
+            self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def log_message(self, format, *args):  # noqa: A002 (the standard signature)
+        """Keep the terminal for build messages."""
+
+
+def inject(page, version):
+    """``page`` (bytes) with the reload script before ``</body>`` (or at the end)."""
+    tag = f'<script src="{SCRIPT_PATH}" data-version="{version}"></script>'.encode()
+    end = page.lower().rfind(b"</body")
+    if end < 0:
+        return page + tag
+    return page[:end] + tag + page[end:]
+
+
+def make_server(folder, state, host="127.0.0.1", port=8000):
+    """A threading HTTP server for ``folder`` (which may be swapped while it runs)."""
+    handler = functools.partial(type("Handler", (PreviewHandler,), {"state": state}),
+                                directory=folder)
+    ThreadingHTTPServer.allow_reuse_address = True
+    server = ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    return server
+
+
+def run_build(settings_file, output, out=print, accepted=None):
+    """Build the preview in a fresh process; return ``(put in place?, errors, new errors)``.
+
+    The build is written to a sibling folder of ``output``; it replaces the preview
+    (two renames) unless it has an error that the preview in place did not have
+    (``accepted``: that preview's errors; ``None`` for the first build of a session,
+    which is put in place anyway so there is something to look at).  So one broken
+    article keeps the last good page in place, while an error that was already there
+    does not stop every later change from showing.
+    """
+    candidate = f"{output}.moi"
+    command = [sys.executable, "-m", "tinhoi", "build", "-s", settings_file, "-o", candidate,
+               "--drafts"]
+    env = dict(os.environ)
+    project = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (project, env.get("PYTHONPATH")) if p)
+    started = time.monotonic()
+    process = subprocess.run(command, capture_output=True, text=True, env=env)
+    errors = []
+    for line in (process.stderr + process.stdout).splitlines():
+        if not line or line.startswith(("Done: Processed", "and 0 draft", "Đã dựng trang vào")):
+            continue
+        if line.startswith("INFO: "):
+            out("  " + line[6:])
+            continue
+        out(line)
+        if line.startswith(("ERROR: ", "CRITICAL: ")):
+            errors.append(line.split(": ", 1)[1])
+    if process.returncode != 0 or not os.path.isdir(candidate):
+        errors = errors or ["Dựng trang thất bại (xem cửa sổ dòng lệnh)."]
+        out("Không cập nhật: dựng trang thất bại; trang xem trước vẫn là bản trước.")
+        return False, errors, errors
+    new = [e for e in errors if accepted is not None and e not in accepted]
+    if new:
+        shutil.rmtree(candidate, ignore_errors=True)
+        out(f"Không cập nhật: có {len(new)} lỗi mới (ở trên); trang xem trước vẫn là bản "
+            "trước. Sửa rồi lưu lại.")
+        return False, errors, new
+    swap_into_place(candidate, output)
+    out(f"[{time.strftime('%H:%M:%S')}] Đã dựng lại bản xem trước "
+        f"({time.monotonic() - started:.1f} giây)"
+        + (f", còn {len(errors)} lỗi cũ." if errors else "."))
+    return True, errors, []
+
+
+def watched_paths(settings_file, settings):
+    """Content, theme, plugins and the settings file: what a change to triggers a build."""
+    paths = [settings["PATH"], settings["THEME"], *settings.get("PLUGIN_PATHS", []),
+             settings_file]
+    return [os.path.abspath(p) for p in dict.fromkeys(paths) if os.path.exists(p)]
+
+
+def _interesting(change):
+    path = change[1]
+    name = os.path.basename(path)
+    return not (name.startswith((".#", "#")) or name.endswith(WATCHED_SUFFIXES_IGNORED)
+                or "__pycache__" in path or f"{os.sep}." in path)
+
+
+def serve(settings_file="pelicanconf.py", output=None, host="127.0.0.1", port=8000,
+          out=print):
+    """Build, serve and rebuild on change until Ctrl+C (or SIGTERM); return 0."""
+    from watchfiles import watch
+
+    settings = load(settings_file)
+    output = os.path.abspath(output or DEFAULT_OUTPUT)
+    os.makedirs(output, exist_ok=True)
+    state = PreviewState()
+    out("Đang dựng bản xem trước (có cả bản nháp)…")
+    state.built(*run_build(settings_file, output, out))
+    try:
+        server = make_server(output, state, host, port)
+    except OSError as error:
+        out(f"Không mở được http://{host}:{port}/ ({error.strerror}) — cổng đang bận? "
+            "Dừng chương trình đang dùng cổng đó, hoặc chạy make devserver PORT=8001")
+        return 1
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    out(f"Xem trước tại http://{host}:{port}/ — trang tự tải lại sau mỗi lần lưu. "
+        "Nhấn Ctrl+C để dừng.")
+    try:
+        for changes in watch(*watched_paths(settings_file, settings), stop_event=stop,
+                             watch_filter=lambda kind, path: _interesting((kind, path)),
+                             debounce=300, step=50, rust_timeout=1000, yield_on_timeout=False):
+            names = sorted({os.path.relpath(path) for _, path in changes})
+            out(f"Thay đổi: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}")
+            state.built(*run_build(settings_file, output, out, state.accepted))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        out("Đã dừng xem trước.")
+        server.shutdown()
+        server.server_close()
+    return 0
