@@ -24,8 +24,10 @@ class CalendarsSettingsError(ValueError):
 
 
 def calendars_today(settings):
-    """``CALENDARS_TODAY`` as a date (today in ``TIMEZONE`` when unset)."""
+    """``CALENDARS_TODAY`` as a date (else the build's ``TINHOI_NOW``, else today)."""
     value = settings["CALENDARS_TODAY"]
+    if value is None:
+        value = settings.get("TINHOI_NOW")
     if value is None:
         return datetime.now(ZoneInfo(settings["TIMEZONE"])).date()
     if isinstance(value, str):

@@ -66,8 +66,9 @@ class CalendarsGenerator(Generator):
         settings = self.settings
         tz = ZoneInfo(settings["TIMEZONE"])
         today = calendars_today(settings)
-        now = (datetime.now(tz) if settings["CALENDARS_TODAY"] is None
-               else datetime.combine(today + timedelta(days=1), time(), tz))
+        fixed = settings["CALENDARS_TODAY"] is not None or settings.get("TINHOI_NOW")
+        now = (datetime.combine(today + timedelta(days=1), time(), tz) if fixed
+               else datetime.now(tz))
         first_kept = today - timedelta(days=settings["CALENDARS_PAST_DAYS"])
         chosen = []
         for article in self.context.get("articles", []):

@@ -102,6 +102,8 @@ def build_date(settings):
     tz = ZoneInfo(settings.get("TIMEZONE") or "Asia/Ho_Chi_Minh")
     today = settings.get("EVENTS_TODAY")
     if today is None:
+        today = settings.get("TINHOI_NOW")  # the build's moment, shared by every plugin
+    if today is None:
         return datetime.now(tz).date()
     if isinstance(today, datetime):
         return (today.astimezone(tz) if today.tzinfo else today).date()

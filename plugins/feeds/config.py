@@ -59,8 +59,11 @@ def site_base(settings):
 
 
 def feeds_now(settings):
-    """``FEEDS_NOW`` as an aware datetime (the build's time when unset)."""
-    return parse_now(settings["FEEDS_NOW"], ZoneInfo(settings["TIMEZONE"]))
+    """``FEEDS_NOW`` as an aware datetime (else the build's ``TINHOI_NOW``, else now)."""
+    value = settings["FEEDS_NOW"]
+    if value is None:
+        value = settings.get("TINHOI_NOW")
+    return parse_now(value, ZoneInfo(settings["TIMEZONE"]))
 
 
 def parse_now(value, tz):

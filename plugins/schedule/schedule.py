@@ -18,7 +18,9 @@ Settings (defaults in ``DEFAULTS``):
 ``SCHEDULE_NOW`` — the moment that decides what is scheduled: an aware or naive
 datetime (naive means ``TIMEZONE``), a date (the end of that day), an ISO string
 (``"2018-08-17"``, ``"2018-08-17 11:07"``), or ``None`` for the environment variable
-``TINHOI_NOW`` (same forms) and else the time of the build;
+``TINHOI_NOW`` (same forms; the setting, then the environment variable) and else
+the time of the build.  The moment is read once, at start, and stored back as
+``TINHOI_NOW`` for the other plugins;
 ``SCHEDULE_SHOW_DRAFTS`` — write drafts and scheduled articles (preview only).
 """
 
@@ -44,10 +46,15 @@ class ScheduleSettingsError(ValueError):
 
 
 def initialize(pelican):
-    """Apply the defaults and refuse an unreadable ``SCHEDULE_NOW`` early."""
+    """Apply the defaults, read the build's moment once and share it as ``TINHOI_NOW``.
+
+    Every plugin that needs "now" (upcoming events, calendars, feeds) falls back
+    to ``TINHOI_NOW``, so one fixed clock (a setting or the environment variable)
+    moves them all together and a build never disagrees with itself.
+    """
     for name, value in DEFAULTS.items():
         pelican.settings.setdefault(name, value)
-    schedule_now(pelican.settings)
+    pelican.settings["TINHOI_NOW"] = schedule_now(pelican.settings)
 
 
 def schedule_now(settings):
@@ -55,6 +62,8 @@ def schedule_now(settings):
     tz = ZoneInfo(settings.get("TIMEZONE") or "UTC")
     value = settings.get("SCHEDULE_NOW")
     source = "SCHEDULE_NOW"
+    if value in (None, ""):
+        value, source = settings.get("TINHOI_NOW"), "TINHOI_NOW"
     if value in (None, ""):
         value, source = os.environ.get(ENVIRONMENT_NOW) or None, ENVIRONMENT_NOW
     if value is None:
