@@ -46,19 +46,6 @@ from pelican.generators import Generator
 logger = logging.getLogger(__name__)
 
 
-PLUGIN_NAME = __name__.rpartition(".")[0] or __name__
-
-
-def _enabled(settings):
-    """Whether this build lists the plugin.
-
-    Pelican never disconnects signal receivers, so in a process that runs several
-    builds (tests, the live-reload server) a plugin of an earlier build would
-    otherwise act on later builds that did not ask for it.
-    """
-    return PLUGIN_NAME in (settings.get("PLUGINS") or ())
-
-
 DEFAULTS = {
     "EVENTS_URL": "su-kien/",
     "EVENTS_SAVE_AS": "su-kien/index.html",
@@ -79,8 +66,6 @@ class EventsConfigError(Exception):
 def apply_settings(pelican):
     """Apply defaults, check them, and let event pages paginate."""
     settings = pelican.settings
-    if not _enabled(settings):
-        return
     for name, default in DEFAULTS.items():
         settings.setdefault(name, default)
     build_date(settings)  # fail early on an unusable EVENTS_TODAY
@@ -200,8 +185,6 @@ class EventsGenerator(Generator):
 
 
 def get_generators(pelican):
-    if not _enabled(pelican.settings):
-        return None
     return EventsGenerator
 
 

@@ -49,19 +49,6 @@ from pelican.utils import slugify
 logger = logging.getLogger(__name__)
 
 
-PLUGIN_NAME = __name__.rpartition(".")[0] or __name__
-
-
-def _enabled(settings):
-    """Whether this build lists the plugin.
-
-    Pelican never disconnects signal receivers, so in a process that runs several
-    builds (tests, the live-reload server) a plugin of an earlier build would
-    otherwise act on later builds that did not ask for it.
-    """
-    return PLUGIN_NAME in (settings.get("PLUGINS") or ())
-
-
 DEFAULTS = {
     "ORGANISATIONS_ALIASES": {},
     "ORGANISATIONS_URL": "to-chuc/",
@@ -126,8 +113,6 @@ class Organisation:
 def apply_settings(pelican):
     """Apply defaults, check the settings, and let organisation pages paginate."""
     settings = pelican.settings
-    if not _enabled(settings):
-        return
     for name, default in DEFAULTS.items():
         settings.setdefault(name, default)
     aliases = settings["ORGANISATIONS_ALIASES"]
@@ -257,8 +242,6 @@ def article_organisations(article, registry, aliases, settings):
 def collect_organisations(generator):
     """Set ``article.organisations`` and put the sorted organisations in the context."""
     settings = generator.settings
-    if not _enabled(settings):
-        return
     published = list(generator.articles)
     registry, aliases = build_registry(published, settings)
     everything = [*generator.articles, *getattr(generator, "translations", []),
@@ -312,8 +295,6 @@ class OrganisationsGenerator(Generator):
 
 
 def get_generators(pelican):
-    if not _enabled(pelican.settings):
-        return None
     return OrganisationsGenerator
 
 

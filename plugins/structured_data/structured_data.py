@@ -34,19 +34,6 @@ from pelican.generators import ArticlesGenerator
 logger = logging.getLogger(__name__)
 
 
-PLUGIN_NAME = __name__.rpartition(".")[0] or __name__
-
-
-def _enabled(settings):
-    """Whether this build lists the plugin.
-
-    Pelican never disconnects signal receivers, so in a process that runs several
-    builds (tests, the live-reload server) a plugin of an earlier build would
-    otherwise act on later builds that did not ask for it.
-    """
-    return PLUGIN_NAME in (settings.get("PLUGINS") or ())
-
-
 DEFAULTS = {
     "STRUCTURED_DATA_PUBLISHER": None,
     "STRUCTURED_DATA_LOGO": None,
@@ -59,8 +46,6 @@ _HTML_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
 
 def apply_settings(pelican):
     """Apply the defaults."""
-    if not _enabled(pelican.settings):
-        return
     for name, default in DEFAULTS.items():
         pelican.settings.setdefault(name, default)
 
@@ -175,7 +160,7 @@ def structured_data(article, settings):
 
 def add_structured_data(generators):
     """Put ``structured_data`` on every article, once every plugin has enriched them."""
-    if not generators or not _enabled(generators[0].settings):
+    if not generators:
         return
     for generator in generators:
         if isinstance(generator, ArticlesGenerator):

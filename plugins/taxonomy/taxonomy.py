@@ -46,19 +46,6 @@ from pelican.urlwrappers import Tag
 logger = logging.getLogger(__name__)
 
 
-PLUGIN_NAME = __name__.rpartition(".")[0] or __name__
-
-
-def _enabled(settings):
-    """Whether this build lists the plugin.
-
-    Pelican never disconnects signal receivers, so in a process that runs several
-    builds (tests, the live-reload server) a plugin of an earlier build would
-    otherwise act on later builds that did not ask for it.
-    """
-    return PLUGIN_NAME in (settings.get("PLUGINS") or ())
-
-
 DEFAULTS = {
     "TAGS_ALIASES": {},
     "TAGS_CLOUD_STEPS": 5,
@@ -90,8 +77,6 @@ collation = _import_collation()
 def apply_settings(pelican):
     """Apply defaults, check them and add the Vietnamese sort filters."""
     settings = pelican.settings
-    if not _enabled(settings):
-        return
     for name, default in DEFAULTS.items():
         settings.setdefault(name, default)
     aliases = settings["TAGS_ALIASES"]
@@ -122,8 +107,6 @@ def _all_articles(generator):
 def fold_tags(generator):
     """Merge tags that only differ in form, and rebuild the tag and category lists."""
     settings = generator.settings
-    if not _enabled(settings):
-        return
     aliases = collation.fold_aliases(settings["TAGS_ALIASES"])
     alias_targets = {collation.fold(t): t for t in settings["TAGS_ALIASES"].values()}
     everything = _all_articles(generator)
@@ -213,7 +196,7 @@ def _recency(article):
 
 def relate_articles(generators):
     """Set ``article.related`` on every article, once organisations are known."""
-    if not generators or not _enabled(generators[0].settings):
+    if not generators:
         return
     for generator in generators:
         if isinstance(generator, ArticlesGenerator):
