@@ -28,7 +28,7 @@ S3_BUCKET ?=
 S3_ENDPOINT ?=
 AWS ?= aws
 
-.PHONY: help venv html clean regenerate serve devserver publish check test lint bench \
+.PHONY: help venv html clean regenerate serve devserver publish check test lint bench bench-images \
 	new import rsync_upload s3_upload
 
 help:
@@ -105,3 +105,6 @@ lint: venv
 
 bench: venv
 	$(PY) bench/bench_build.py --articles $(N)
+
+bench-images: venv
+	$(PY) bench/bench_images.py

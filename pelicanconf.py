@@ -23,11 +23,11 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "tinhoi_content", "vietnamese", "site_extras", "search",
     "events", "organisations", "taxonomy", "structured_data", "schedule",
-    "feeds", "calendars",
+    "feeds", "calendars", "images",
 ]
 # Extra front-matter fields: `id` pins an article's feed and calendar identity when its
-# file moves.
-TINHOI_EXTRA_FIELDS = ("id",)
+# file moves; `gallery` lists an article's photo gallery (plugins/images).
+TINHOI_EXTRA_FIELDS = ("id", "gallery")
 
 MARKDOWN = {
     "extension_configs": {

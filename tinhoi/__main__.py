@@ -93,6 +93,8 @@ def _new(args):
 def _build(args, publish):
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s: %(message)s")
+    # How many photos were processed and how many came from the cache: always worth a line.
+    logging.getLogger("images").setLevel(logging.INFO)
     override = {}
     if not publish and args.drafts:
         override["SCHEDULE_SHOW_DRAFTS"] = True

@@ -41,11 +41,17 @@ def check_content(settings):
     problems = []
     urls = defaultdict(list)
     files = content_files(content_root)
+    photo_checks = _photo_checks(settings)
     for path in files:
         page = is_page(path, settings)
         result = check_file(path, content_root, is_page=page, timezone=settings["TIMEZONE"],
                             extra_fields=settings.get("TINHOI_EXTRA_FIELDS", ()))
         problems.extend(result.problems)
+        if photo_checks:
+            for line, level, message in photo_checks(path, result.photos, result.metadata,
+                                                     settings):
+                problems.append(Problem(os.path.relpath(path), line, message, level,
+                                        blocking=False))
         url = _save_as(result.metadata, page, settings)
         if url:
             urls[url].append(path)
@@ -56,6 +62,19 @@ def check_content(settings):
                                     "cần 'slug:' khác hoặc tiêu đề khác"))
     problems.sort(key=lambda p: (p.path, p.line))
     return problems, len(files)
+
+
+def _photo_checks(settings):
+    """The images plugin's check of every photo an article shows, when the plugin is on.
+
+    It finds what only opening the file can tell: not an image, truncated, too many
+    pixels, an SVG.
+    """
+    if "images" not in settings.get("PLUGINS", ()):
+        return None
+    from images.validate import article_problems
+
+    return article_problems
 
 
 def _save_as(metadata, page, settings):

@@ -121,6 +121,14 @@ class EntryBuilder:
         image = getattr(article, "image", None)
         if not image:
             return None
+        processed = getattr(article, "lead_photo", None)
+        if processed:  # the images plugin publishes stripped variants, not the original
+            jpeg = processed["jpeg"]
+            return Photo(url=absolute_url(self.base, jpeg["url"]), length=jpeg["bytes"],
+                         type="image/jpeg", alt=getattr(article, "image_alt", "") or "",
+                         caption=getattr(article, "image_caption", "") or "")
+        if hasattr(article, "lead_photo"):  # the images plugin could not use the photo
+            return None
         media_type = PHOTO_TYPES.get(os.path.splitext(image)[1].lower())
         source = os.path.join(self.settings["PATH"], image)
         if media_type is None or not os.path.isfile(source):

@@ -110,7 +110,9 @@ def news_article(article, settings):
     tags = [str(t) for t in getattr(article, "tags", None) or []]
     if tags:
         data["keywords"] = tags
-    image = getattr(article, "image", None)
+    # With the images plugin the original is not published; its Open Graph crop is.
+    image = (getattr(article, "og_image", None) if hasattr(article, "og_image")
+             else getattr(article, "image", None))
     if image and _absolute(settings, image):
         data["image"] = [_absolute(settings, image)]
     return data
