@@ -6,7 +6,8 @@
   (no drafts, no scheduled articles), with ``lastmod``;
 - ``robots.txt`` naming the sitemap;
 - ``404.html`` from the theme's ``404.html`` template;
-- ``favicon.ico`` at the root (browsers ask for it even with a ``<link rel=icon>``).
+- ``favicon.ico`` at the root (browsers ask for it even with a ``<link rel=icon>``);
+- the ``zalo_share_url`` filter: Zalo's share page for an address, as a plain link.
 
 Settings (defaults in ``DEFAULTS``):
 ``SITE_EXTRAS_SITEMAP`` — path of the sitemap (``"sitemap.xml"``; ``None`` for none);
@@ -19,9 +20,12 @@ The sitemap needs absolute URLs: without ``SITEURL`` (a local build) it is not
 written, and ``robots.txt`` does not name it.
 """
 
+import base64
+import json
 import logging
 import os
 import shutil
+from urllib.parse import quote
 from xml.sax.saxutils import escape
 
 from pelican import signals
@@ -29,6 +33,7 @@ from pelican.generators import Generator
 
 logger = logging.getLogger(__name__)
 
+ZALO_SHARE = "https://button-share.zalo.me/share_external?d="
 DEFAULTS = {
     "SITE_EXTRAS_SITEMAP": "sitemap.xml",
     "SITE_EXTRAS_ROBOTS": True,
@@ -50,6 +55,17 @@ def apply_defaults(pelican):
     siteurl = settings.get("SITEURL", "")
     absolute = siteurl.rstrip("/") if siteurl.startswith(("http://", "https://")) else ""
     settings["JINJA_GLOBALS"] = {**settings.get("JINJA_GLOBALS", {}), "ABSOLUTE_SITEURL": absolute}
+    settings["JINJA_FILTERS"] = {**settings.get("JINJA_FILTERS", {}),
+                                 "zalo_share_url": zalo_share_url}
+
+
+def zalo_share_url(url):
+    """Zalo's web share page for ``url`` (a plain link: no Zalo script on our pages).
+
+    Zalo reads the shared address from ``d``: base64 of the JSON ``{"url": …}``.
+    """
+    payload = json.dumps({"url": url}, separators=(",", ":")).encode("utf-8")
+    return ZALO_SHARE + quote(base64.b64encode(payload).decode("ascii"), safe="")
 
 
 def link_neighbours(generator):

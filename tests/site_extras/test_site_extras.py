@@ -1,5 +1,9 @@
 """Sitemap, robots.txt, the 404 page, the favicon, neighbours and share tags."""
 
+import base64
+import json
+from urllib.parse import unquote
+
 import pytest
 from lxml import etree
 
@@ -67,6 +71,11 @@ def test_canonical_open_graph_and_share_links_are_absolute(public):
     assert page.xpath("//meta[@property='og:locale']/@content") == ["vi_VN"]
     facebook = page.xpath("//section[@class='share']//a[contains(@href,'facebook')]/@href")[0]
     assert "u=https%3A//tinhoi.example.org/2018/" in facebook
+    zalo = page.xpath("//section[@class='share']//a[text()='Zalo']/@href")[0]
+    assert zalo.startswith("https://button-share.zalo.me/share_external?d=")
+    payload = base64.b64decode(unquote(zalo.split("d=", 1)[1]))
+    assert json.loads(payload) == {"url": url}
+    assert not page.xpath("//script[contains(@src, 'zalo') or contains(@src, 'facebook')]")
 
 
 def test_breadcrumbs(public):

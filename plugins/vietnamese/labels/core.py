@@ -59,7 +59,7 @@ LABELS = {
     "breadcrumbs": "Vị trí trang",
     "share": "Chia sẻ bài viết",
     "share_email": "Gửi qua thư điện tử",
-    "share_other": "Chia sẻ qua Zalo, Messenger…",
+    "share_other": "Chia sẻ qua ứng dụng khác…",
     "copy_link": "Sao chép liên kết",
     "prev_next": "Bài trước và bài sau",
     "older": "Bài trước",
