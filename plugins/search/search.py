@@ -27,6 +27,8 @@ import re
 
 from pelican import signals
 
+from .stable_bundle import stabilise_filters
+
 logger = logging.getLogger(__name__)
 
 DEFAULTS = {
@@ -113,7 +115,7 @@ async def _build_index(pages, bundle_path, settings):
             await index.add_html_file(
                 content=with_folded_copy(html, settings["SEARCH_FOLDED_WEIGHT"]), url=url)
             count += 1
-        await index.write_files(output_path=bundle_path)
+    # Leaving the context wrote the bundle (writing it again would leave stale files).
     return count
 
 
@@ -141,6 +143,7 @@ def build_search_index(pelican):
         count = _run_async(_build_index(pages, os.path.join(output, bundle_dir), settings))
     except Exception as error:  # Pagefind's service reports its own failures as exceptions
         raise SearchIndexError(f"Pagefind không lập được chỉ mục tìm kiếm: {error}") from error
+    stabilise_filters(os.path.join(output, bundle_dir))
     logger.info("search: indexed %d pages into %s/", count, bundle_dir)
 
 
