@@ -108,3 +108,24 @@ def test_publish_builds_absolute_urls_when_content_is_valid(project):
     assert result.returncode == 0, result.stdout + result.stderr
     home = (project / "output" / "index.html").read_text(encoding="utf-8")
     assert 'href="https://tinhoi.example.org/2018/' in home
+
+
+def test_check_opens_every_photo(project):
+    """A photo that exists but is not a usable image is found by make check, with its line."""
+    good = (project / "content" / "images" / "ky-ket.jpg").read_bytes()
+    (project / "content" / "images" / "cut.jpg").write_bytes(good[: len(good) // 2])
+    (project / "content" / "images" / "not-a-photo.jpg").write_text("xin chào", encoding="utf-8")
+    (project / "content" / "2018" / "anh-hong.md").write_text(
+        "---\ntitle: Ảnh hỏng\ndate: 2018-11-02\nimage: images/not-a-photo.jpg\n"
+        "image_alt: Ảnh\n---\nĐoạn.\n\n![Ảnh bị cắt](images/cut.jpg \"Chú thích\")\n",
+        encoding="utf-8")
+    (project / "content" / "2018" / "hong.md").unlink()
+    result = tinhoi(project, "check")
+    assert result.returncode == 1
+    assert any(line.startswith("content/2018/anh-hong.md:4: [lỗi]")
+               for line in result.stdout.splitlines()), result.stdout
+    assert any(line.startswith("content/2018/anh-hong.md:9: [lỗi]")
+               for line in result.stdout.splitlines()), result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+    published = tinhoi(project, "publish")
+    assert published.returncode == 1 and "Không xuất bản" in published.stdout
