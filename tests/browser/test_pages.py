@@ -59,3 +59,15 @@ def test_article_works_without_javascript(browser, demo_server):
     assert page.locator(".event-box").is_visible()
     assert page.locator("[data-share]").is_hidden()  # only offered when it can work
     context.close()
+
+
+def test_nothing_overflows_the_narrowest_phone(browser, demo_server):
+    page = browser.new_page(viewport={"width": 320, "height": 640})
+    too_wide = []
+    for name in sorted(PAGES):
+        page.goto(demo_server + PAGES[name], wait_until="load")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            too_wide.append(f"{name}: {width}px")
+    page.close()
+    assert too_wide == []
