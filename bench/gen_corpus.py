@@ -112,6 +112,28 @@ def event_block(rng, kind, when):
     return lines
 
 
+def pelican_header(lines):
+    """The same article's header as stock Pelican's Markdown reader wants it (no event)."""
+    import datetime
+
+    fields = {}
+    for line in lines[1:]:
+        if line.startswith(" ") or ":" not in line:
+            continue
+        name, value = line.split(":", 1)
+        fields[name] = value.strip()
+    when = datetime.datetime.strptime(fields["date"], "%d/%m/%Y %H:%M")
+    out = [
+        f"Title: {fields['title']}",
+        f"Date: {when:%Y-%m-%d %H:%M}",
+        f"Category: {fields['category']}",
+        f"Tags: {fields['tags'].strip('[]')}",
+        f"Author: {fields['author']}",
+        f"Summary: {fields['summary']}",
+    ]
+    return "\n".join(out) + "\n\n"
+
+
 def article(rng, index, photos):
     import datetime
 
@@ -159,13 +181,21 @@ def make_photos(folder, count, rng):
     return names
 
 
-def generate(out, articles, photos=20, seed=2018):
-    """Write the corpus into ``out/content`` and return that folder."""
+def generate(out, articles, photos=20, seed=2018, flavour="tinhoi"):
+    """Write the corpus into ``out/content`` and return that folder.
+
+    ``flavour="pelican"`` writes the same articles (same bodies, titles, dates,
+    categories, tags, summaries) with stock Pelican's ``Key: value`` header and no
+    event block, for the comparison with Pelican without plugins.
+    """
     rng = random.Random(seed)
     content = Path(out) / "content"
     photo_names = make_photos(content / "images", photos, rng) if photos else []
     for index in range(articles):
         when, text = article(rng, index, photo_names)
+        if flavour == "pelican":
+            header, _, body_text = text.partition("\n---\n")
+            text = pelican_header(header.split("\n")) + body_text
         path = content / str(when.year) / f"bai-{index:05d}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -177,8 +207,9 @@ def main():
     parser.add_argument("out")
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--photos", type=int, default=20)
+    parser.add_argument("--flavour", choices=("tinhoi", "pelican"), default="tinhoi")
     args = parser.parse_args()
-    print(generate(args.out, args.articles, args.photos))
+    print(generate(args.out, args.articles, args.photos, flavour=args.flavour))
 
 
 if __name__ == "__main__":

@@ -3,11 +3,17 @@
 The site is written to a sibling folder of the output; only a build that
 finished (and, when publishing, one without content errors) replaces the old
 output, so a failed or interrupted build never leaves a half-written site.
+
+Before the swap, every new file byte-identical to the file at the same path in
+the old output is replaced by a hard link to the old one (a copy keeping its
+time where links are impossible): unchanged pages keep their bytes *and* their
+modification times, so rsync and CDNs transfer nothing for them.
 """
 
 import logging
 import os
 import shutil
+import stat
 import tempfile
 
 from pelican import Pelican
@@ -27,12 +33,14 @@ class ErrorCounter(logging.Handler):
         self.count += 1
 
 
-def build(settings, output_path, refuse_on_errors=False, before_swap=None):
+def build(settings, output_path, refuse_on_errors=False, before_swap=None, keep_unchanged=True):
     """Build the site with ``settings`` into ``output_path``; return the number of errors.
 
     With ``refuse_on_errors`` a build that logged any error leaves ``output_path``
     untouched and raises :class:`BuildRefusedError`.  ``before_swap(staging)``, when
     given, finishes the new site (e.g. precompression) before it replaces the old one.
+    With ``keep_unchanged`` (the default), files whose bytes did not change keep the
+    old file's modification time (see :func:`keep_unchanged_files`).
     """
     output_path = os.path.abspath(output_path)
     parent = os.path.dirname(output_path)
@@ -46,6 +54,8 @@ def build(settings, output_path, refuse_on_errors=False, before_swap=None):
             raise BuildRefusedError(counter.count)
         if before_swap is not None:
             before_swap(staging)
+        if keep_unchanged:
+            keep_unchanged_files(staging, output_path)
         swap_into_place(staging, output_path)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -74,3 +84,67 @@ def swap_into_place(staging, output_path):
     os.rename(staging, output_path)
     if old:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def keep_unchanged_files(staging, output_path):
+    """Put the old file in place of every staged file with the same bytes.
+
+    Each staged regular file byte-identical to the regular file at the same path in
+    ``output_path`` is replaced by a hard link to that old file (or a copy keeping
+    its modification time), so it keeps the old bytes and time.  Logs and returns
+    ``(unchanged, changed, removed)``: changed counts new files too, removed the old
+    files with no counterpart in the new site.
+    """
+    unchanged = changed = 0
+    kept = set()
+    for root, dirs, files in os.walk(staging):
+        dirs.sort()
+        relative_root = os.path.relpath(root, staging)
+        for name in sorted(files):
+            relative = os.path.normpath(os.path.join(relative_root, name))
+            new = os.path.join(staging, relative)
+            old = os.path.join(output_path, relative)
+            if _same_bytes(new, old):
+                _put_old_in_place(old, new)
+                unchanged += 1
+            else:
+                changed += 1
+            kept.add(relative)
+    removed = 0
+    if os.path.isdir(output_path):
+        for root, _dirs, files in os.walk(output_path):
+            relative_root = os.path.relpath(root, output_path)
+            removed += sum(1 for name in files
+                           if os.path.normpath(os.path.join(relative_root, name)) not in kept)
+    logger.info("Kết quả: %d tệp không đổi (giữ nguyên), %d tệp mới hoặc đã đổi, %d tệp bị bỏ",
+                unchanged, changed, removed)
+    return unchanged, changed, removed
+
+
+def _same_bytes(new, old, chunk=1 << 16):
+    try:
+        new_stat, old_stat = os.lstat(new), os.lstat(old)
+    except OSError:
+        return False
+    if not (stat.S_ISREG(new_stat.st_mode) and stat.S_ISREG(old_stat.st_mode)):
+        return False
+    if new_stat.st_size != old_stat.st_size:
+        return False
+    if (new_stat.st_dev, new_stat.st_ino) == (old_stat.st_dev, old_stat.st_ino):
+        return True
+    with open(new, "rb") as a, open(old, "rb") as b:
+        while True:
+            left, right = a.read(chunk), b.read(chunk)
+            if left != right:
+                return False
+            if not left:
+                return True
+
+
+def _put_old_in_place(old, new):
+    temporary = new + ".tinhoi-keep"
+    try:
+        os.link(old, temporary)
+    except OSError:
+        shutil.copy2(old, temporary)
+    os.replace(temporary, new)

@@ -6,10 +6,15 @@ import os
 from markdown import Markdown
 from pelican.readers import BaseReader
 
-from .contract import check_file
+from . import cache as content_cache
+from .cache import ContentCache, recording_probes
+from .contract import Problem, _display_path, check_file
 from .links_markdown import ContentLinkExtension
 
 logger = logging.getLogger(__name__)
+
+
+_FROM_SETTINGS = object()
 
 
 class ArticleContractError(Exception):
@@ -22,15 +27,50 @@ class TinhoiReader(BaseReader):
     enabled = True
     file_extensions = ["md", "markdown"]
 
-    def __init__(self, settings):
+    def __init__(self, settings, cache=_FROM_SETTINGS):
         super().__init__(settings)
         self._content_root = os.path.realpath(settings["PATH"])
         self._links = ContentLinkExtension(self._content_root)
         # One Markdown instance for every file: building one per file costs ~5% of a build.
         self._markdown = Markdown(**_markdown_options(settings, self._links))
+        if cache is _FROM_SETTINGS:
+            cache = ContentCache(settings) if content_cache.get(
+                settings, "TINHOI_CONTENT_CACHE") else None
+        self.cache = cache
 
     def read(self, source_path):
         """Return ``(html, metadata)`` for one file, or raise for a broken article."""
+        entry = self.cached_entry(source_path)
+        for line, message, level, blocking in entry["problems"]:
+            problem = Problem(_display_path(source_path), line, message, level, blocking)
+            log = logger.warning if level == "warning" else logger.error
+            log("%s", problem)
+        if not entry["buildable"]:
+            raise ArticleContractError(f"{source_path}: bài viết bị bỏ qua vì có lỗi")
+        return entry["html"], self._pelican_metadata(entry["metadata"])
+
+    def cached_entry(self, source_path, look_up=True):
+        """What this reader makes of ``source_path``: from the cache, or converted (and stored).
+
+        A dict with ``html``, ``metadata`` (the contract's plain values, summary in
+        HTML), ``problems`` as ``(line, message, level, blocking)`` and ``buildable``.
+        """
+        if self.cache is None:
+            return self._convert_file(source_path)
+        key = self.cache.key_of(source_path)
+        entry = self.cache.load(key) if look_up else None
+        if entry is None:
+            with recording_probes() as probes:
+                entry = self._convert_file(source_path)
+            # Store only what was made of the bytes the key was made of.
+            if self.cache.key_of(source_path) == key:
+                try:
+                    self.cache.store(key, {**entry, "probes": probes})
+                except OSError as error:
+                    logger.debug("cannot cache %s: %s", source_path, error)
+        return entry
+
+    def _convert_file(self, source_path):
         result = check_file(
             source_path,
             self._content_root,
@@ -38,14 +78,19 @@ class TinhoiReader(BaseReader):
             timezone=self.settings["TIMEZONE"],
             extra_fields=self.settings.get("TINHOI_EXTRA_FIELDS", ()),
         )
-        for problem in result.problems:
-            log = logger.warning if problem.level == "warning" else logger.error
-            log("%s", problem)
+        entry = {
+            "problems": [(p.line, p.message, p.level, p.blocking) for p in result.problems],
+            "buildable": result.is_buildable, "html": None, "metadata": {},
+        }
         if not result.is_buildable:
-            raise ArticleContractError(f"{source_path}: bài viết bị bỏ qua vì có lỗi")
+            return entry
         self._links.source_dir = os.path.dirname(os.path.abspath(source_path))
-        content = self._convert(result.body)
-        return content, self._pelican_metadata(result.metadata)
+        entry["html"] = self._convert(result.body)
+        metadata = dict(result.metadata)
+        if "summary" in metadata:
+            metadata["summary"] = self._convert(metadata["summary"])
+        entry["metadata"] = metadata
+        return entry
 
     def _convert(self, text):
         self._markdown.reset()
@@ -65,8 +110,6 @@ class TinhoiReader(BaseReader):
         for name in ("category", "tags", "authors"):
             if name in clean:
                 metadata[name] = self.process_metadata(name, clean[name])
-        if "summary" in clean:
-            metadata["summary"] = self._convert(clean["summary"])
         return metadata
 
 

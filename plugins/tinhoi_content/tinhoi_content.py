@@ -3,21 +3,62 @@
 Replaces Pelican's Markdown reader with one that reads a YAML front-matter and
 checks it against the article contract (see ``contract.py``), and makes sure
 every lead photo named in a front-matter is copied to the output.
+
+What the reader makes of each file is kept in a persistent cache (``cache.py``)
+and files missing from it are converted in parallel processes before Pelican
+reads them one by one.  Settings:
+
+``TINHOI_CACHE_PATH`` — ``".cache/content"``: the cache folder, relative to the
+folder holding ``PATH`` (or absolute).  Keep it outside ``OUTPUT_PATH``.
+
+``TINHOI_CONTENT_CACHE`` — ``True``: ``False`` reads every file afresh and
+stores nothing (the output is the same, only slower).
+
+``TINHOI_WORKERS`` — ``None``: how many processes convert uncached files; ``None``
+is one per CPU, ``1`` converts them in the build process.
 """
 
 import logging
+import os
 
 from pelican import signals
 
+from . import cache
 from .reader import TinhoiReader
 
 logger = logging.getLogger(__name__)
+
+
+def apply_defaults(pelican):
+    """Give the cache settings their defaults."""
+    cache.apply_defaults(pelican.settings)
 
 
 def add_reader(readers):
     """Serve ``.md`` and ``.markdown`` files with :class:`TinhoiReader`."""
     for extension in TinhoiReader.file_extensions:
         readers.reader_classes[extension] = TinhoiReader
+
+
+def convert_articles(generator):
+    """Convert the articles missing from the cache in parallel, before they are read."""
+    _convert_uncached(generator, "ARTICLE_PATHS", "ARTICLE_EXCLUDES")
+
+
+def convert_pages(generator):
+    """Convert the pages missing from the cache in parallel, before they are read."""
+    _convert_uncached(generator, "PAGE_PATHS", "PAGE_EXCLUDES")
+
+
+def _convert_uncached(generator, paths, excludes):
+    reader = generator.readers.readers.get("md")
+    if not isinstance(reader, TinhoiReader) or reader.cache is None:
+        return
+    found = generator.get_files(generator.settings[paths],
+                                exclude=generator.settings[excludes],
+                                extensions=TinhoiReader.file_extensions)
+    files = [os.path.abspath(os.path.join(generator.path, f)) for f in sorted(found)]
+    cache.convert_in_parallel(reader, [f for f in files if os.path.isfile(f)])
 
 
 def link_lead_photos(generator):
@@ -34,7 +75,10 @@ def link_lead_photos(generator):
 
 
 def register():
-    """Connect the reader and the lead-photo linker to Pelican's signals."""
+    """Connect the reader, the cache and the lead-photo linker to Pelican's signals."""
+    signals.initialized.connect(apply_defaults)
     signals.readers_init.connect(add_reader)
+    signals.article_generator_init.connect(convert_articles)
+    signals.page_generator_init.connect(convert_pages)
     signals.article_generator_finalized.connect(link_lead_photos)
     signals.page_generator_finalized.connect(link_lead_photos)

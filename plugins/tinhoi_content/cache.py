@@ -1,0 +1,237 @@
+"""A persistent cache of what the reader makes of each unchanged article, and parallel reading.
+
+An entry holds what :class:`~tinhoi_content.reader.TinhoiReader` makes of one file:
+the body HTML, the contract's *plain* metadata (strings, lists, aware datetimes,
+the ``event`` dict; the summary already converted to HTML), the problems the
+contract found (line, message, level, blocking) and whether the article can be
+built.  Pelican's ``Category`` / ``Tag`` / ``Author`` objects are never stored:
+the reader rebuilds them with ``process_metadata`` on every read, and replays the
+problems through the logger, so a cached read logs exactly what a fresh one does.
+
+An entry is found by a key made of:
+
+- the file's bytes and its path inside ``content/``;
+- the settings that change what the reader makes (:data:`SETTINGS_THAT_MATTER`);
+- a fingerprint of this plugin's code and of the Markdown, PyYAML and Python
+  versions (:func:`code_fingerprint`).
+
+Entries live in one folder per settings-and-code fingerprint below
+``TINHOI_CACHE_PATH``, so a change of settings or plugin code starts from an empty
+folder.  An article also depends on which *other* files exist (its photos, the
+articles it links to): every ``os.path.isfile`` probe made while converting it is
+stored with its answer and checked again before the entry is used.  Entries are
+written to a temporary file and renamed into place, so none is ever half-written;
+an unreadable entry counts as missing.
+
+:func:`convert_in_parallel` converts every file not in the cache yet in a pool of
+processes (before Pelican reads the files one by one, which then only hits the
+cache).  The workers log nothing: problems are logged by the serial read, in
+Pelican's order, exactly as without the cache.
+"""
+
+import contextlib
+import hashlib
+import json
+import logging
+import multiprocessing
+import os
+import pickle
+import platform
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import markdown
+import yaml
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {
+    # Relative to the folder that holds PATH (like IMAGES_CACHE_PATH).
+    "TINHOI_CACHE_PATH": os.path.join(".cache", "content"),
+    # False: read every file afresh and keep no cache (the build is the same, only slower).
+    "TINHOI_CONTENT_CACHE": True,
+    # Processes converting uncached files; None: one per CPU; 1: no pool.
+    "TINHOI_WORKERS": None,
+}
+
+# Settings that change what the reader makes of a file.
+SETTINGS_THAT_MATTER = ("PATH", "PAGE_PATHS", "TIMEZONE", "TINHOI_EXTRA_FIELDS", "MARKDOWN")
+# Bumped whenever an entry's shape changes.
+FORMAT_VERSION = 1
+# Fewer uncached files than this are converted by the serial read: a pool costs more.
+MIN_PARALLEL = 8
+
+
+def get(settings, name):
+    """``settings[name]``, or its default when the plugin's defaults were not applied."""
+    return settings.get(name, DEFAULTS[name])
+
+
+def apply_defaults(settings):
+    """Give every missing ``TINHOI_*`` cache setting its default."""
+    for name, default in DEFAULTS.items():
+        settings.setdefault(name, default)
+
+
+def cache_root(settings):
+    """The absolute cache folder; a relative one is taken from the folder holding ``PATH``."""
+    path = get(settings, "TINHOI_CACHE_PATH")
+    if not os.path.isabs(path):
+        project = os.path.dirname(os.path.abspath(settings.get("PATH", "content")))
+        path = os.path.join(project, path)
+    return os.path.realpath(path)
+
+
+def workers(settings):
+    """How many processes convert uncached files."""
+    return get(settings, "TINHOI_WORKERS") or os.cpu_count() or 1
+
+
+def code_fingerprint():
+    """A hash of this plugin's source files and of the libraries that shape its output."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for version in (markdown.__version__, yaml.__version__, platform.python_version(),
+                    str(FORMAT_VERSION)):
+        digest.update(version.encode() + b"\0")
+    return digest.hexdigest()
+
+
+def settings_fingerprint(settings):
+    """A hash of :data:`SETTINGS_THAT_MATTER` (PATH as a real path)."""
+    values = {name: settings.get(name) for name in SETTINGS_THAT_MATTER}
+    values["PATH"] = os.path.realpath(settings.get("PATH", "content"))
+    text = json.dumps(values, sort_keys=True, default=repr, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class ContentCache:
+    """Entries for one settings-and-code fingerprint, in ``<root>/<fingerprint>/``."""
+
+    def __init__(self, settings, fingerprint=None):
+        self.content_root = os.path.realpath(settings.get("PATH", "content"))
+        fingerprint = fingerprint or hashlib.sha256(
+            (settings_fingerprint(settings) + code_fingerprint()).encode()).hexdigest()
+        self.folder = os.path.join(cache_root(settings), fingerprint[:32])
+
+    def key(self, source_path, data):
+        """The key of ``source_path`` holding the bytes ``data``."""
+        relative = os.path.relpath(os.path.realpath(source_path), self.content_root)
+        digest = hashlib.sha256(relative.encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(data)
+        return digest.hexdigest()
+
+    def key_of(self, source_path):
+        """The key of ``source_path`` as it is on disk now."""
+        with open(source_path, "rb") as handle:
+            return self.key(source_path, handle.read())
+
+    def path(self, key):
+        """Where the entry for ``key`` is stored."""
+        return os.path.join(self.folder, key[:2], key + ".pickle")
+
+    def has(self, key):
+        """Whether an entry is stored for ``key`` (without checking its probes)."""
+        return os.path.exists(self.path(key))
+
+    def load(self, key):
+        """The entry for ``key``, or ``None`` when missing, unreadable or out of date."""
+        try:
+            with open(self.path(key), "rb") as handle:
+                entry = pickle.load(handle)
+        except FileNotFoundError:
+            return None
+        except Exception:  # noqa: BLE001 — a damaged entry is a miss, never a failed build
+            logger.debug("unreadable cache entry %s", self.path(key), exc_info=True)
+            return None
+        if not isinstance(entry, dict) or entry.get("format") != FORMAT_VERSION:
+            return None
+        for probed, existed in entry["probes"].items():
+            if os.path.isfile(probed) != existed:
+                return None
+        return entry
+
+    def store(self, key, entry):
+        """Write ``entry`` for ``key`` atomically: a temporary file renamed into place."""
+        path = self.path(key)
+        folder = os.path.dirname(path)
+        os.makedirs(folder, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".pickle", dir=folder)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                pickle.dump({**entry, "format": FORMAT_VERSION}, out, pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+
+
+@contextlib.contextmanager
+def recording_probes():
+    """Record every ``os.path.isfile(path)`` answer while converting one file."""
+    probes = {}
+    original = os.path.isfile
+
+    def isfile(path):
+        answer = original(path)
+        probes[os.fspath(path)] = answer
+        return answer
+
+    os.path.isfile = isfile
+    try:
+        yield probes
+    finally:
+        os.path.isfile = original
+
+
+# -- parallel conversion -------------------------------------------------------------
+
+_worker_reader = None  # set in each worker process only (the pool dies with the build)
+
+
+def _start_worker(reader_class, settings, fingerprint):
+    global _worker_reader  # noqa: PLW0603 — one reader per worker process
+    _worker_reader = reader_class(settings, ContentCache(settings, fingerprint))
+
+
+def _convert_one(source_path):
+    try:
+        _worker_reader.cached_entry(source_path, look_up=False)
+    except Exception:  # noqa: BLE001 — the serial read meets it again and reports it
+        return False
+    return True
+
+
+def convert_in_parallel(reader, source_paths):
+    """Convert every file of ``source_paths`` missing from ``reader``'s cache in processes.
+
+    Returns the number of files converted.  Does nothing when the cache is off,
+    when fewer than :data:`MIN_PARALLEL` files are missing or with one worker.
+    """
+    cache = reader.cache
+    if cache is None:
+        return 0
+    missing = [p for p in source_paths if not cache.has(cache.key_of(p))]
+    count = min(workers(reader.settings), len(missing))
+    if len(missing) < MIN_PARALLEL or count < 2:
+        return 0
+    settings = {name: reader.settings[name] for name in
+                (*SETTINGS_THAT_MATTER, *DEFAULTS) if name in reader.settings}
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    fingerprint = os.path.basename(cache.folder)
+    chunk = max(1, len(missing) // (count * 8))
+    with ProcessPoolExecutor(count, mp_context=context, initializer=_start_worker,
+                             initargs=(type(reader), settings, fingerprint)) as pool:
+        done = sum(pool.map(_convert_one, missing, chunksize=chunk))
+    logger.debug("converted %d of %d files in %d processes", done, len(missing), count)
+    return done
+
+
+__all__ = [
+    "DEFAULTS", "ContentCache", "apply_defaults", "cache_root", "code_fingerprint",
+    "convert_in_parallel", "recording_probes", "settings_fingerprint", "workers",
+]

@@ -1,0 +1,230 @@
+"""Build speed (issue 8): the content cache, parallel reading and keeping unchanged files.
+
+Every optimisation must leave the site byte for byte as a build without it.
+"""
+
+import logging
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, pelican_settings, reset_pelican_signals, run_build
+
+# Pagefind writes these differently from run to run (an upstream issue): left out of comparisons.
+VARYING = ("pagefind-entry.json",)
+VARYING_SUFFIXES = (".pf_filter", ".pf_meta")
+COMMON = {"SCHEDULE_NOW": "2026-01-01 00:00", "IMAGES_FORMATS": ["jpeg"],
+          "SITEURL": "https://tinhoi.example.org"}
+EDITED = Path("2019") / "so-ket-mot-nam-chuong-trinh-phoi-hop-cau-giay.md"
+
+
+def snapshot(output):
+    """``{relative path: bytes}`` of every output file Pagefind writes the same every time."""
+    files = {}
+    for path in sorted(Path(output).rglob("*")):
+        if path.is_file() and path.name not in VARYING and path.suffix not in VARYING_SUFFIXES:
+            files[path.relative_to(output).as_posix()] = path.read_bytes()
+    return files
+
+
+def assert_same_site(expected, actual):
+    assert sorted(expected) == sorted(actual)
+    different = [name for name in expected if expected[name] != actual[name]]
+    assert different == []
+
+
+@pytest.fixture
+def content(tmp_path):
+    folder = tmp_path / "content"
+    shutil.copytree(ROOT / "content", folder)
+    return folder
+
+
+def fresh_logs():
+    """Forget the messages Pelican's duplicate filter saw in earlier builds of this process."""
+    from pelican.log import LimitFilter
+
+    LimitFilter._raised_messages.clear()
+    LimitFilter._group_count.clear()
+
+
+def tinhoi_build(content, output, **override):
+    """``make html``: tinhoi's staged build (with unchanged files kept), fresh signals."""
+    from tinhoi.build import build
+
+    reset_pelican_signals()
+    fresh_logs()
+    settings = pelican_settings(content, output, **{**COMMON, **override})
+    build(settings, output)
+    return Path(output)
+
+
+def problems(caplog):
+    return [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING
+            and r.name.startswith("tinhoi_content")]
+
+
+def cache_entries(content):
+    return sorted((content.parent / ".cache" / "content").rglob("*.pickle"))
+
+
+def test_cold_and_warm_cache_build_the_same_site_as_no_cache(content, tmp_path, caplog,
+                                                             monkeypatch):
+    from tinhoi_content.reader import TinhoiReader
+
+    for number in range(3):  # articles with problems: they must be logged the same way
+        (content / "2019" / f"loi-{number}.md").write_text(
+            f"---\ntitle: Bài lỗi {number}\ndate: 2019-05-0{number + 1} 08:00\n"
+            f"category: Tin tức\nghichu: lạ\n---\n![](/images/khong-co-{number}.jpg)\n",
+            encoding="utf-8")
+    (content / "2019" / "hong.md").write_text("---\ntitle: Hỏng\n---\nKhông ngày.\n",
+                                              encoding="utf-8")
+    caplog.set_level(logging.WARNING)
+    fresh_logs()
+    plain = snapshot(run_build(content, tmp_path / "plain", TINHOI_CONTENT_CACHE=False, **COMMON))
+    plain_problems = problems(caplog)
+    assert len(plain_problems) >= 10
+    assert not (content.parent / ".cache" / "content").exists()
+    caplog.clear()
+
+    cold = snapshot(tinhoi_build(content, tmp_path / "site", TINHOI_WORKERS=2))
+    assert len(cache_entries(content)) == len(list(content.rglob("*.md")))
+    assert_same_site(plain, cold)
+    assert problems(caplog) == plain_problems
+    caplog.clear()
+
+    # A warm build converts nothing: every file comes from the cache.
+    def no_conversion(self, source_path):
+        raise AssertionError(f"converted {source_path} again")
+
+    monkeypatch.setattr(TinhoiReader, "_convert_file", no_conversion)
+    warm = snapshot(tinhoi_build(content, tmp_path / "site", TINHOI_WORKERS=2))
+    assert_same_site(plain, warm)
+    assert problems(caplog) == plain_problems
+
+
+def test_one_edit_rewrites_only_the_pages_that_show_the_article(content, tmp_path, caplog):
+    output = tinhoi_build(content, tmp_path / "site")
+    old_time = 1_000_000_000
+    before = snapshot(output)
+    for path in output.rglob("*"):
+        if path.is_file():
+            os.utime(path, (old_time, old_time))
+
+    source = content / EDITED
+    source.write_text(source.read_text(encoding="utf-8") + "\nMột câu mới được thêm.\n",
+                      encoding="utf-8")
+    caplog.set_level(logging.INFO, logger="tinhoi.build")
+    tinhoi_build(content, output)
+    after = snapshot(output)
+
+    changed = {name for name in after if before.get(name) != after[name]}
+    article_pages = [n for n in changed
+                     if n.startswith("2019/") and "so-ket-mot-nam" in n and n.endswith("index.html")]
+    assert article_pages, "the edited article's own page was not rewritten"
+    for name in after:
+        mtime = (output / name).stat().st_mtime
+        if name in changed:
+            assert mtime != old_time, name
+        else:
+            assert mtime == old_time, f"{name} has the same bytes but a new time"
+    # Pages that do not show the article keep their time: most of the site.
+    assert len(changed) < len(after) / 4
+    assert any("tệp không đổi" in r.getMessage() for r in caplog.records)
+
+
+def test_a_settings_change_is_not_served_from_the_cache(content, tmp_path, caplog):
+    article = content / "2019" / "ghi-chu.md"
+    article.write_text("---\ntitle: Ghi chú số một\ndate: 2019-05-01 08:00\ncategory: Tin tức\n"
+                       "ghichu: một trường lạ\n---\nNội dung.\n", encoding="utf-8")
+    caplog.set_level(logging.WARNING)
+    tinhoi_build(content, tmp_path / "site")
+    assert any("ghi-chu.md:5" in m and "ghichu" in m for m in problems(caplog))
+    caplog.clear()
+    tinhoi_build(content, tmp_path / "site", TINHOI_EXTRA_FIELDS=("id", "gallery", "ghichu"))
+    assert not any("ghichu" in m for m in problems(caplog))
+    caplog.clear()
+    tinhoi_build(content, tmp_path / "site")  # and back: the first entries still serve
+    assert any("ghi-chu.md:5" in m and "ghichu" in m for m in problems(caplog))
+
+
+def poison(entry_paths):
+    for path in entry_paths:
+        entry = pickle.loads(path.read_bytes())
+        if entry["html"]:
+            entry["html"] = "<p>NỘI DUNG CŨ TỪ BỘ ĐỆM</p>"
+        path.write_bytes(pickle.dumps(entry))
+
+
+def test_a_change_of_plugin_code_invalidates_the_cache(content, tmp_path, monkeypatch):
+    from tinhoi_content import cache
+
+    output = tinhoi_build(content, tmp_path / "site")
+    page = next(output.glob("2019/*/index.html"))
+    poison(cache_entries(content))
+    # Same code: the (poisoned) entries are used, which proves the cache serves the build.
+    tinhoi_build(content, output)
+    assert "NỘI DUNG CŨ TỪ BỘ ĐỆM" in page.read_text(encoding="utf-8")
+    # Other code (or another Markdown version): a fresh folder, nothing poisoned is read.
+    real = cache.code_fingerprint()
+    monkeypatch.setattr(cache, "code_fingerprint", lambda: "other" + real)
+    tinhoi_build(content, output)
+    assert "NỘI DUNG CŨ TỪ BỘ ĐỆM" not in page.read_text(encoding="utf-8")
+
+
+def test_the_code_fingerprint_covers_the_plugin_sources(tmp_path, monkeypatch):
+    from tinhoi_content import cache
+
+    package = tmp_path / "tinhoi_content"
+    shutil.copytree(Path(cache.__file__).parent, package,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "__file__", str(package / "cache.py"))
+    first = cache.code_fingerprint()
+    reader = package / "reader.py"
+    reader.write_text(reader.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    assert cache.code_fingerprint() != first
+
+
+def test_a_removed_photo_is_reported_again_not_served_stale(content, tmp_path, caplog):
+    caplog.set_level(logging.WARNING)
+    article = content / "2019" / "anh.md"
+    shutil.copy(content / "images" / "heo-dat-khuyen-hoc.jpg", content / "images" / "rieng.jpg")
+    article.write_text("---\ntitle: Bài có ảnh riêng\ndate: 2019-05-02 08:00\n"
+                       "category: Tin tức\n---\n![Heo đất](../images/rieng.jpg)\n",
+                       encoding="utf-8")
+    tinhoi_build(content, tmp_path / "site")
+    assert not any("rieng.jpg" in m for m in problems(caplog))
+    (content / "images" / "rieng.jpg").unlink()
+    caplog.clear()
+    tinhoi_build(content, tmp_path / "site")
+    assert any("anh.md:6" in m and "rieng.jpg" in m for m in problems(caplog))
+
+
+def test_cache_entries_are_never_half_written(content, tmp_path, monkeypatch, caplog):
+    from tinhoi_content import cache
+
+    settings = pelican_settings(content, tmp_path / "out", **COMMON)
+    store = cache.ContentCache(settings)
+    key = store.key(str(content / "x.md"), b"x")
+
+    def broken_dump(obj, handle, protocol=None):
+        handle.write(b"\x80\x05half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(cache.pickle, "dump", broken_dump)
+    with pytest.raises(OSError):
+        store.store(key, {"html": "<p>x</p>", "metadata": {}, "problems": [],
+                          "buildable": True, "probes": {}})
+    monkeypatch.undo()
+    assert not os.path.exists(store.path(key))
+    assert os.listdir(os.path.dirname(store.path(key))) == []  # no temporary file left
+
+    # A damaged entry (say, a crash of another tool) is a miss, never a failed build.
+    output = tinhoi_build(content, tmp_path / "site")
+    expected = snapshot(output)
+    for path in cache_entries(content):
+        path.write_bytes(path.read_bytes()[:20])
+    assert_same_site(expected, snapshot(tinhoi_build(content, tmp_path / "site")))
