@@ -122,8 +122,8 @@ def test_one_edit_rewrites_only_the_pages_that_show_the_article(content, tmp_pat
     after = snapshot(output)
 
     changed = {name for name in after if before.get(name) != after[name]}
-    article_pages = [n for n in changed
-                     if n.startswith("2019/") and "so-ket-mot-nam" in n and n.endswith("index.html")]
+    article_pages = [n for n in changed if n.startswith("2019/") and "so-ket-mot-nam" in n
+                     and n.endswith("index.html")]
     assert article_pages, "the edited article's own page was not rewritten"
     for name in after:
         mtime = (output / name).stat().st_mtime
