@@ -148,6 +148,7 @@ def measure(systems, runs, scenarios):
 
 
 def report(results, articles, scenarios, systems):
+    """Print the medians of each system and scenario, with their ratios."""
     print(f"\n== {articles} articles ==")
     print(f"{'system':8s} {'scenario':8s} {'median s':>9s} {'art/s':>7s} {'peak MiB':>9s} "
           f"{'÷ cold':>7s} {'÷ pelican':>10s}")
@@ -161,9 +162,10 @@ def report(results, articles, scenarios, systems):
             peak = max(p for _, p in values)
             cold = medians.get((name, "cold"))
             versus = medians.get(("pelican", scenario))
+            ratio = (f"{median / versus:10.2f}" if versus and name != "pelican"
+                     else f"{'—':>10s}")
             print(f"{name:8s} {scenario:8s} {median:9.2f} {articles / median:7.0f} {peak:9.0f} "
-                  f"{(median / cold if cold else 0):7.2f} "
-                  f"{(median / versus if versus and name != 'pelican' else 0):10.2f}")
+                  f"{(median / cold if cold else 0):7.2f} {ratio}")
 
 
 def main():
