@@ -42,6 +42,7 @@ DEFAULTS = {
 
 _HTML_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
                  "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_HTML_ESCAPE_TABLE = str.maketrans(_HTML_ESCAPES)
 
 
 def apply_settings(pelican):
@@ -53,7 +54,7 @@ def apply_settings(pelican):
 def dumps_for_html(data):
     """JSON text that is safe inside a ``<script>`` element."""
     text = json.dumps(data, ensure_ascii=False, indent=None, separators=(",", ":"))
-    return "".join(_HTML_ESCAPES.get(char, char) for char in text)
+    return text.translate(_HTML_ESCAPE_TABLE)
 
 
 def _plain(html_text):
