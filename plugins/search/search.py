@@ -16,14 +16,20 @@ Settings (defaults in ``DEFAULTS``):
 ``SEARCH_FOLDED_WEIGHT`` — Pagefind weight of the folded words (``1.0``, as
 the page's own words: ``duong`` is as much ``đường`` as ``dương``; Pagefind still
 ranks an exact ``đường`` first, since the folded copy never contains it);
-``SEARCH_LANGUAGE`` — the language Pagefind is told (``"vi"``).
+``SEARCH_LANGUAGE`` — the language Pagefind is told (``"vi"``);
+``SEARCH_CACHE_PATH`` — where the last bundle is kept (``".cache/search"``, relative
+to the folder holding ``PATH``; ``None`` for no cache): when the pages to index are
+byte for byte those of the last build, that bundle is copied instead of running
+Pagefind again.
 """
 
 import asyncio
 import concurrent.futures
+import hashlib
 import logging
 import os
 import re
+import shutil
 import tempfile
 
 from pelican import signals
@@ -37,6 +43,7 @@ DEFAULTS = {
     "SEARCH_BUNDLE_DIR": "pagefind",
     "SEARCH_FOLDED_WEIGHT": 1.0,
     "SEARCH_LANGUAGE": "vi",
+    "SEARCH_CACHE_PATH": os.path.join(".cache", "search"),
 }
 BODY_MARKER = "data-pagefind-body"
 _WORDS_WITH_D_BAR = re.compile(r"\w*[đĐ]\w*")
@@ -151,14 +158,69 @@ def build_search_index(pelican):
         return
     output = pelican.output_path
     bundle_dir = settings["SEARCH_BUNDLE_DIR"]
+    bundle = os.path.join(output, bundle_dir)
     with tempfile.TemporaryDirectory(prefix="tinhoi-search-") as staging:
         count = prepare_pages(output, bundle_dir, staging, settings["SEARCH_FOLDED_WEIGHT"])
+        cached = _cached_bundle(settings, staging)
+        if cached and os.path.isdir(cached):
+            shutil.copytree(cached, bundle)
+            logger.info("search: %d pages unchanged, index taken from the cache", count)
+            return
         try:
-            _run_async(_build_index(staging, os.path.join(output, bundle_dir), settings))
+            _run_async(_build_index(staging, bundle, settings))
         except Exception as error:  # Pagefind's service reports its own failures as exceptions
             raise SearchIndexError(f"Pagefind không lập được chỉ mục tìm kiếm: {error}") from error
-    stabilise_filters(os.path.join(output, bundle_dir))
+    stabilise_filters(bundle)
+    if cached:
+        _keep(bundle, cached)
     logger.info("search: indexed %d pages into %s/", count, bundle_dir)
+
+
+def _cached_bundle(settings, staging):
+    """Where the bundle of exactly these prepared pages is (or will be) kept, or ``None``."""
+    folder = settings.get("SEARCH_CACHE_PATH")
+    if not folder:
+        return None
+    if not os.path.isabs(folder):
+        folder = os.path.join(os.path.dirname(os.path.abspath(settings["PATH"])), folder)
+    digest = hashlib.sha256()
+    for name in ("SEARCH_LANGUAGE", "SEARCH_FOLDED_WEIGHT"):
+        digest.update(repr(settings[name]).encode())
+    digest.update(_pagefind_version().encode())
+    for root, dirs, files in os.walk(staging):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            digest.update(os.path.relpath(path, staging).encode() + b"\0")
+            with open(path, "rb") as handle:
+                digest.update(handle.read())
+    return os.path.join(folder, digest.hexdigest()[:32])
+
+
+def _pagefind_version():
+    try:
+        from importlib.metadata import version
+
+        return version("pagefind")
+    except Exception:  # noqa: BLE001 — an unknown version only means a cache miss
+        return "unknown"
+
+
+def _keep(bundle, cached):
+    """Copy the new bundle into the cache (renamed into place, so never half-written);
+    older bundles go, the cache keeps only the latest."""
+    parent = os.path.dirname(cached)
+    os.makedirs(parent, exist_ok=True)
+    partial = tempfile.mkdtemp(prefix=".tmp-", dir=parent)
+    try:
+        shutil.copytree(bundle, partial, dirs_exist_ok=True)
+        for name in os.listdir(parent):
+            if name != os.path.basename(partial):
+                shutil.rmtree(os.path.join(parent, name), ignore_errors=True)
+        os.replace(partial, cached)
+    except OSError as error:
+        shutil.rmtree(partial, ignore_errors=True)
+        logger.debug("search: bundle not cached: %s", error)
 
 
 def register():

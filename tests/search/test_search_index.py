@@ -44,9 +44,11 @@ def snapshot(folder):
 def test_two_builds_give_the_same_bundle(build_site, tmp_path):
     # Pagefind alone writes filter values in hash-map order (upstream issue #638):
     # the plugin rewrites them in a stable order.
-    first = build_site("basic", PLUGINS=PLUGINS)
+    # No bundle cache: each build runs Pagefind afresh.
+    first = build_site("basic", PLUGINS=PLUGINS, SEARCH_CACHE_PATH=None)
     for again in ("again", "once-more"):
-        second = run_build(tmp_path / "content", tmp_path / again, PLUGINS=PLUGINS)
+        second = run_build(tmp_path / "content", tmp_path / again, PLUGINS=PLUGINS,
+                           SEARCH_CACHE_PATH=None)
         assert snapshot(second / "pagefind") == snapshot(first / "pagefind")
     names = [p.name for p in (first / "pagefind").iterdir()]
     assert len([n for n in names if n.endswith(".pf_meta")]) == 1  # no stale bundle files
@@ -65,3 +67,24 @@ def test_stable_filters_still_read_back(build_site):
     assert years[0] == "nam" and [value for value, _ in years[1]] == ["2018"]
     kinds = _read(bundle / "filter" / f"{filters['loai']}.pf_filter")
     assert [value for value, _ in kinds[1]] == sorted(value for value, _ in kinds[1])
+
+
+def test_unchanged_pages_reuse_the_last_index(build_site, tmp_path, caplog):
+    import logging
+
+    caplog.set_level(logging.INFO, logger="search")
+    first = build_site("basic", PLUGINS=PLUGINS)
+    assert list((tmp_path / ".cache" / "search").iterdir())
+    caplog.clear()
+    again = run_build(tmp_path / "content", tmp_path / "again", PLUGINS=PLUGINS)
+    assert "index taken from the cache" in caplog.text
+    assert snapshot(again / "pagefind") == snapshot(first / "pagefind")
+    # An edited article is indexed afresh, and only the latest bundle is kept.
+    article = tmp_path / "content" / "2018" / "lam-viec.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nĐoạn mới về Đà Nẵng.\n",
+                       encoding="utf-8")
+    caplog.clear()
+    edited = run_build(tmp_path / "content", tmp_path / "edited", PLUGINS=PLUGINS)
+    assert "index taken from the cache" not in caplog.text
+    assert snapshot(edited / "pagefind") != snapshot(first / "pagefind")
+    assert len(list((tmp_path / ".cache" / "search").iterdir())) == 1
