@@ -18,8 +18,9 @@ An entry is found by a key made of:
 Entries live in one folder per settings-and-code fingerprint below
 ``TINHOI_CACHE_PATH``, so a change of settings or plugin code starts from an empty
 folder.  An article also depends on which *other* files exist (its photos, the
-articles it links to): every ``os.path.isfile`` probe made while converting it is
-stored with its answer and checked again before the entry is used.  Entries are
+articles it links to): the contract and the Markdown pass note every file they
+look for (``probes``), which is stored with the entry and checked again before
+the entry is used.  Entries are
 written to a temporary file and renamed into place, so none is ever half-written;
 an unreadable entry counts as missing.
 
@@ -169,24 +170,6 @@ class ContentCache:
             raise
 
 
-@contextlib.contextmanager
-def recording_probes():
-    """Record every ``os.path.isfile(path)`` answer while converting one file."""
-    probes = {}
-    original = os.path.isfile
-
-    def isfile(path):
-        answer = original(path)
-        probes[os.fspath(path)] = answer
-        return answer
-
-    os.path.isfile = isfile
-    try:
-        yield probes
-    finally:
-        os.path.isfile = original
-
-
 # -- parallel conversion -------------------------------------------------------------
 
 _worker_reader = None  # set in each worker process only (the pool dies with the build)
@@ -233,5 +216,5 @@ def convert_in_parallel(reader, source_paths):
 
 __all__ = [
     "DEFAULTS", "ContentCache", "apply_defaults", "cache_root", "code_fingerprint",
-    "convert_in_parallel", "recording_probes", "settings_fingerprint", "workers",
+    "convert_in_parallel", "settings_fingerprint", "workers",
 ]

@@ -80,6 +80,8 @@ class CheckedSource:
     problems: list = field(default_factory=list)
     # Every photo reference that resolved: (content-relative path, line), in order.
     photos: list = field(default_factory=list)
+    # Every file whose existence the result depends on: {absolute path: existed}.
+    probes: dict = field(default_factory=dict)
 
     @property
     def is_buildable(self):
@@ -121,7 +123,7 @@ def check_source(text, source_path, content_root, *, is_page=False,
     known = (PAGE_FIELDS if is_page else ARTICLE_FIELDS) + tuple(extra_fields)
     _warn_unknown(report, fields, known, "")
     meta = result.metadata
-    context = _PhotoContext(source_path, content_root, report, result.photos)
+    context = _PhotoContext(source_path, content_root, report, result.photos, result.probes)
 
     _read_title(report, fields, meta, document.fields_line)
     _read_dates(report, fields, meta, document.fields_line, timezone, required=not is_page)
@@ -138,7 +140,7 @@ def check_source(text, source_path, content_root, *, is_page=False,
         if name in fields:
             meta[name] = fields[name].plain()
     _check_body_photos(report, result.body, result.body_line, context)
-    _check_body_links(report, result.body, result.body_line, context.source_dir, context.root)
+    _check_body_links(report, result.body, result.body_line, context)
     return result
 
 
@@ -396,15 +398,16 @@ def _people(report, field_, second):
 class _PhotoContext:
     """Resolves photo references of one file against its folder and ``content/``."""
 
-    def __init__(self, source_path, content_root, report, found):
+    def __init__(self, source_path, content_root, report, found, probes):
         self.source_dir = os.path.dirname(os.path.abspath(source_path))
         self.root = os.path.realpath(content_root)
         self.report = report
         self.found = found
+        self.probes = probes
 
     def resolve(self, reference, line):
         """Return the content-relative path of ``reference``, or report why not."""
-        problem, path = resolve_photo(reference, self.source_dir, self.root)
+        problem, path = resolve_photo(reference, self.source_dir, self.root, self.probes)
         if problem:
             self.report.error(line, problem, blocking=False)
             return None
@@ -412,12 +415,21 @@ class _PhotoContext:
         return path
 
 
-def resolve_photo(reference, source_dir, content_root):
+def _exists(path, probes):
+    """``os.path.isfile(path)``, noted in ``probes`` (what a cached result depends on)."""
+    answer = os.path.isfile(path)
+    if probes is not None:
+        probes[path] = answer
+    return answer
+
+
+def resolve_photo(reference, source_dir, content_root, probes=None):
     """Resolve a photo path as an editor wrote it.
 
     Returns ``(problem, None)`` or ``(None, path)`` with ``path`` relative to
     ``content_root`` in POSIX form.  A path is tried relative to the article's
-    folder, then to ``content/``; it must stay inside ``content/``.
+    folder, then to ``content/``; it must stay inside ``content/``.  Every file
+    looked for is noted in ``probes`` when given.
     """
     reference = reference.strip()
     if re.match(r"^[a-z][a-z0-9+.-]*:|^//", reference, re.IGNORECASE):
@@ -432,7 +444,7 @@ def resolve_photo(reference, source_dir, content_root):
         if os.path.commonpath([real, root]) != root:
             return (f"ảnh '{reference}' nằm ngoài thư mục content/ — cần đường dẫn tới "
                     "một ảnh bên trong content/, ví dụ 'images/anh.jpg'"), None
-        if os.path.isfile(real):
+        if _exists(real, probes):
             if not real.lower().endswith(PHOTO_EXTENSIONS):
                 return (f"'{reference}' không phải tệp ảnh — cần ảnh "
                         f"{', '.join(e[1:] for e in PHOTO_EXTENSIONS)}"), None
@@ -441,7 +453,7 @@ def resolve_photo(reference, source_dir, content_root):
             "từ thư mục của bài viết hoặc từ content/, ví dụ 'images/anh.jpg'"), None
 
 
-def resolve_content_link(reference, source_dir, content_root):
+def resolve_content_link(reference, source_dir, content_root, probes=None):
     """The content-relative path of a link to another content file, or ``None``.
 
     Only plain relative (or ``/``-rooted) links to ``.md`` files inside ``content/``
@@ -453,19 +465,20 @@ def resolve_content_link(reference, source_dir, content_root):
     root = os.path.realpath(content_root)
     base = root if path.startswith("/") else source_dir
     real = os.path.realpath(os.path.join(base, path.lstrip("/")))
-    if os.path.commonpath([real, root]) != root or not os.path.isfile(real):
+    if os.path.commonpath([real, root]) != root or not _exists(real, probes):
         return None
     return os.path.relpath(real, root).replace(os.sep, "/")
 
 
-def _check_body_links(report, body, body_line, source_dir, content_root):
+def _check_body_links(report, body, body_line, context):
     for number, match in _body_matches(BODY_LINK, body, body_line):
         target = match.group("href")
         path = target.split("#", 1)[0]
         if (match.group(0).startswith("!") or not path.lower().endswith(SOURCE_EXTENSIONS)
                 or _NOT_A_PLAIN_PATH.match(path)):
             continue
-        if resolve_content_link(target, source_dir, content_root) is None:
+        if resolve_content_link(target, context.source_dir, context.root,
+                                context.probes) is None:
             report.warning(number, f"liên kết tới '{target}' không trỏ tới bài viết nào trong "
                                    "content/ — cần đường dẫn tới một tệp .md có thật, ví dụ "
                                    "'../2018/ky-ket.md'")

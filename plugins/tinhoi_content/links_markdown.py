@@ -40,7 +40,8 @@ class ContentLinkTreeprocessor(Treeprocessor):
         src = img.get("src", "")
         if not src or src.startswith("{"):
             return
-        problem, path = resolve_photo(src, self.extension.source_dir, self.extension.content_root)
+        problem, path = resolve_photo(src, self.extension.source_dir,
+                                      self.extension.content_root, self.extension.probes)
         if problem:
             _remove_keeping_tail(parent, img)
         else:
@@ -48,7 +49,8 @@ class ContentLinkTreeprocessor(Treeprocessor):
 
     def _link_article(self, anchor):
         href = anchor.get("href", "")
-        path = resolve_content_link(href, self.extension.source_dir, self.extension.content_root)
+        path = resolve_content_link(href, self.extension.source_dir,
+                                    self.extension.content_root, self.extension.probes)
         if path:
             fragment = href[href.index("#"):] if "#" in href else ""
             anchor.set("href", "{filename}/" + path + fragment)
@@ -81,12 +83,15 @@ def _remove_keeping_tail(parent, element):
 
 
 class ContentLinkExtension(Extension):
-    """Registers :class:`ContentLinkTreeprocessor`; set ``source_dir`` before each convert."""
+    """Registers :class:`ContentLinkTreeprocessor`; set ``source_dir`` and ``probes``
+    before each convert."""
 
     def __init__(self, content_root, **kwargs):
         super().__init__(**kwargs)
         self.content_root = content_root
         self.source_dir = content_root
+        # Files looked for during the last conversion: {absolute path: existed}.
+        self.probes = {}
 
     def extendMarkdown(self, md):  # noqa: N802 (Markdown's API name)
         """Run after inline parsing so ``<img>`` elements exist."""

@@ -7,7 +7,7 @@ from markdown import Markdown
 from pelican.readers import BaseReader
 
 from . import cache as content_cache
-from .cache import ContentCache, recording_probes
+from .cache import ContentCache
 from .contract import Problem, _display_path, check_file
 from .links_markdown import ContentLinkExtension
 
@@ -60,12 +60,11 @@ class TinhoiReader(BaseReader):
         key = self.cache.key_of(source_path)
         entry = self.cache.load(key) if look_up else None
         if entry is None:
-            with recording_probes() as probes:
-                entry = self._convert_file(source_path)
+            entry = self._convert_file(source_path)
             # Store only what was made of the bytes the key was made of.
             if self.cache.key_of(source_path) == key:
                 try:
-                    self.cache.store(key, {**entry, "probes": probes})
+                    self.cache.store(key, entry)
                 except OSError as error:
                     logger.debug("cannot cache %s: %s", source_path, error)
         return entry
@@ -81,10 +80,13 @@ class TinhoiReader(BaseReader):
         entry = {
             "problems": [(p.line, p.message, p.level, p.blocking) for p in result.problems],
             "buildable": result.is_buildable, "html": None, "metadata": {},
+            # The files (photos, linked articles) whose existence this entry depends on.
+            "probes": result.probes,
         }
         if not result.is_buildable:
             return entry
         self._links.source_dir = os.path.dirname(os.path.abspath(source_path))
+        self._links.probes = result.probes  # the Markdown pass notes what it looks for too
         entry["html"] = self._convert(result.body)
         metadata = dict(result.metadata)
         if "summary" in metadata:

@@ -1,5 +1,6 @@
 """The article contract: what editors write, what it means, and every way to get it wrong."""
 
+import os
 import unicodedata
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -347,3 +348,13 @@ def test_link_to_a_missing_article_is_a_warning(content):
                    body="Xem [bài cũ](co-that.md) và [bài mất](../2017/mat.md#phan-2).")
     problem = only(result, "warning")
     assert problem.line == 5 and "'../2017/mat.md#phan-2'" in problem.message
+
+
+def test_the_files_a_result_depends_on_are_noted(content):
+    """A cached result is only reused while these files still exist (or still do not)."""
+    result = check(content, "title: T\ndate: 2018-08-17\nimage: images/anh.jpg\nimage_alt: Ảnh",
+                   body="![Ảnh](images/chua-co.jpg) và [bài](../2017/chua-co.md)")
+    probes = {os.path.relpath(path, content): existed for path, existed in result.probes.items()}
+    assert probes["images/anh.jpg"] is True
+    assert probes["images/chua-co.jpg"] is False
+    assert probes["2017/chua-co.md"] is False
