@@ -23,7 +23,7 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "tinhoi_content", "vietnamese", "site_extras", "search",
     "events", "organisations", "taxonomy", "structured_data", "schedule",
-    "feeds", "calendars", "images",
+    "feeds", "calendars", "images", "render",
 ]
 # Extra front-matter fields: `id` pins an article's feed and calendar identity when its
 # file moves; `gallery` lists an article's photo gallery (plugins/images).

@@ -49,7 +49,8 @@ def build(settings, output_path, refuse_on_errors=False, before_swap=None, keep_
     counter = ErrorCounter()
     logging.getLogger().addHandler(counter)
     try:
-        Pelican({**settings, "OUTPUT_PATH": staging, "DELETE_OUTPUT_DIRECTORY": False}).run()
+        Pelican({**settings, "OUTPUT_PATH": staging, "DELETE_OUTPUT_DIRECTORY": False,
+                 "RENDER_PREVIOUS_OUTPUT": output_path}).run()
         if refuse_on_errors and counter.count:
             raise BuildRefusedError(counter.count)
         if before_swap is not None:
@@ -142,6 +143,10 @@ def _same_bytes(new, old, chunk=1 << 16):
 
 
 def _put_old_in_place(old, new):
+    if os.path.samefile(old, new):
+        # Already the old file (linked in by the render plugin).  Renaming a link over
+        # another link to the same file does nothing, and would leave the temporary.
+        return
     temporary = new + ".tinhoi-keep"
     try:
         os.link(old, temporary)

@@ -37,6 +37,7 @@ import importlib
 import importlib.util
 import logging
 import math
+from collections import Counter
 from pathlib import Path
 
 from pelican import signals
@@ -208,39 +209,61 @@ def _relate(generator):
     count = int(settings["TAGS_RELATED_COUNT"])
     tag_weight = settings["TAGS_RELATED_TAG_WEIGHT"]
     org_weight = settings["TAGS_RELATED_ORGANISATION_WEIGHT"]
-    published = list(generator.articles)
-    recent = sorted(published, key=_recency, reverse=True)
-    newest_first = {id(article): place for place, article in enumerate(recent)}
-    by_id = {id(article): article for article in published}
+    # Articles are named by their place in recency order (0 = newest), so that ranking
+    # is a sort of plain integers, done in C, instead of a Python key per candidate.
+    recent = sorted(generator.articles, key=_recency, reverse=True)
     by_tag, by_org = {}, {}
-    for article in published:
+    for place, article in enumerate(recent):
         for slug in _tag_slugs(article):
-            by_tag.setdefault(slug, []).append(article)
+            by_tag.setdefault(slug, []).append(place)
         for slug in _organisation_slugs(article):
-            by_org.setdefault(slug, []).append(article)
+            by_org.setdefault(slug, []).append(place)
+    place_of = {id(article): place for place, article in enumerate(recent)}
+    integral = all(isinstance(weight, int) for weight in (tag_weight, org_weight))
 
     for article in _all_articles(generator):
         if count <= 0:
             article.related = []
             continue
-        scores = {}
-        for index, weight, slugs in ((by_tag, tag_weight, _tag_slugs(article)),
-                                     (by_org, org_weight, _organisation_slugs(article))):
-            for slug in slugs:
-                for other in index.get(slug, []):
-                    if other is not article:
-                        scores[id(other)] = scores.get(id(other), 0) + weight
-        # Highest score first, the newest first among equals: sort only the candidates
-        # (a pass over every article for each article would cost N² at 2,000 articles).
-        ranked = sorted((key for key, score in scores.items() if score > 0),
-                        key=lambda key: (-scores[key], newest_first[key]))
-        related = [by_id[key] for key in ranked[:count]]
-        for other in recent:
-            if len(related) >= count:
+        scores = _shared_scores(
+            ((by_tag, tag_weight, _tag_slugs(article)), (by_org, org_weight,
+                                                        _organisation_slugs(article))))
+        scores.pop(place_of.get(id(article)), None)
+        places = _best_places(scores, count, len(recent), integral)
+        chosen = set(places)
+        for place in range(len(recent)):
+            if len(places) >= count:
                 break
-            if other is not article and all(other is not r for r in related):
-                related.append(other)
-        article.related = related
+            if place not in chosen and recent[place] is not article:
+                places.append(place)
+        article.related = [recent[place] for place in places]
+
+
+def _shared_scores(indexes):
+    """``{place: score}``: what each other article shares with one article, weighted."""
+    scores = Counter()
+    for index, weight, slugs in indexes:
+        shared = Counter()
+        for slug in slugs:
+            shared.update(index.get(slug, ()))  # counting in C
+        if weight == 1:
+            scores.update(shared)
+        elif weight:
+            for place, times in shared.items():
+                scores[place] += times * weight
+    return scores
+
+
+def _best_places(scores, count, total, integral):
+    """The ``count`` places with the highest positive score, the newest first among equals."""
+    if integral:
+        # One integer per candidate orders like (-score, place): sorting them is C work.
+        span = total + 1
+        best = sorted(place - score * span for place, score in scores.items() if score > 0)
+        return [key % span for key in best[:count]]
+    ranked = sorted((place for place, score in scores.items() if score > 0),
+                    key=lambda place: (-scores[place], place))
+    return ranked[:count]
 
 
 def register():

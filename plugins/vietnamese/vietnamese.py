@@ -31,6 +31,23 @@ class Formatter:
     def __init__(self, locale, timezone):
         self.locale = locale
         self.tz = ZoneInfo(timezone)
+        # The same dates are formatted on many pages (an article's date on its page, in
+        # every list and feed that shows it); Babel takes ~0.1 ms each time.
+        self._formatted = {}
+
+    def _memo(self, kind, compute, value, *args):
+        key = (kind, value, *args)
+        try:
+            return self._formatted[key]
+        except KeyError:
+            result = self._formatted[key] = compute(value, *args)
+            return result
+        except TypeError:  # an unhashable value: nothing to remember it by
+            return compute(value, *args)
+
+    def render_fingerprint(self):
+        """What shapes this formatter's output (for the render plugin's page reuse)."""
+        return (self.locale, self.tz.key)
 
     def local(self, value):
         """``value`` in the site's time zone (naive values are taken as local)."""
@@ -41,16 +58,25 @@ class Formatter:
 
     def date(self, value, fmt="full"):
         """``Thứ Sáu, 17 tháng 8, 2018`` (``fmt`` is a Babel format or pattern)."""
+        return self._memo("date", self._date, value, fmt)
+
+    def _date(self, value, fmt):
         return format_date(self.local(value), fmt, locale=self.locale)
 
     def datetime(self, value, pattern="EEEE, dd/MM/yyyy HH:mm"):
         """``Thứ Sáu, 17/08/2018 11:07``."""
+        return self._memo("datetime", self._datetime, value, pattern)
+
+    def _datetime(self, value, pattern):
         if not isinstance(value, datetime):
             return format_date(value, pattern.split(" HH")[0], locale=self.locale)
         return format_datetime(self.local(value), pattern, tzinfo=self.tz, locale=self.locale)
 
     def time(self, value):
         """``11:07``."""
+        return self._memo("time", self._time, value)
+
+    def _time(self, value):
         return format_datetime(self.local(value), "HH:mm", tzinfo=self.tz, locale=self.locale)
 
     def month(self, value):

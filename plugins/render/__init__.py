@@ -1,0 +1,3 @@
+from .render import register
+
+__all__ = ["register"]

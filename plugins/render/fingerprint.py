@@ -1,0 +1,165 @@
+"""Digests of the values a template reads, stable from one build to the next.
+
+A digest is 16 bytes of BLAKE2b over a canonical encoding of a value, or ``None``
+when the value cannot be summed up reliably (an iterator, an object with no
+attributes to read): a page that read such a value is always rendered again.
+
+An object may say what of it shapes the pages it is used for with a
+``render_fingerprint()`` method (a filter's formatter, say, whose caches do not).
+
+Content objects (articles, pages) are digested by *identity* (their class and source
+path), never by their fields: the attributes a template reads from an article are
+traced one by one (see :mod:`.trace`), so a page that shows only an article's title
+does not depend on its body.  Every other object is digested whole.
+"""
+
+import datetime
+import decimal
+import fractions
+import hashlib
+import marshal
+import re
+import types
+
+from jinja2.runtime import LoopContext, Macro, Undefined
+from pelican.contents import Content
+from pelican.urlwrappers import URLWrapper
+
+# Attributes never digested: the whole settings or context (digested once for the
+# build, or traced name by name) and caches of derived values.
+SKIPPED_ATTRIBUTES = frozenset({"settings", "_context", "context", "_settings"})
+PRIMITIVES = (type(None), bool, int, float, complex, decimal.Decimal, fractions.Fraction,
+              datetime.date, datetime.time, datetime.timedelta)
+
+
+def _hash(*parts):
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        digest.update(part)
+        digest.update(b"\x1f")
+    return digest.digest()
+
+
+def identity(content):
+    """``"Article:/path/to/file.md"``: what names a content object across builds."""
+    source = getattr(content, "source_path", None)
+    return f"{type(content).__name__}:{source}" if source else None
+
+
+def code_digest(function):
+    """A function by its code (so an edited filter is a different filter)."""
+    code = getattr(function, "__code__", None)
+    name = f"{getattr(function, '__module__', '')}.{getattr(function, '__qualname__', '')}"
+    if code is None:
+        return _hash(b"callable", name.encode())
+    try:
+        return _hash(b"function", name.encode(), marshal.dumps(code))
+    except ValueError:  # a code object marshal cannot write
+        return _hash(b"function", name.encode())
+
+
+class Fingerprinter:
+    """Digests values for one build, remembering containers and objects by ``id``.
+
+    Remembered values are kept alive, so an ``id`` is never reused for another object
+    while the build runs.  Values must not change while it is in use (it is used
+    once every generator has finished).
+    """
+
+    def __init__(self):
+        self._known = {}
+        self._visiting = set()
+
+    def digest(self, value):
+        """The digest of ``value``, or ``None`` when it cannot be summed up."""
+        # Every value is remembered by id (and kept alive): the same strings, lists and
+        # articles are read by thousands of pages.
+        key = id(value)
+        known = self._known.get(key)
+        if known is not None:
+            return known[1]
+        if isinstance(value, str):  # Markup included: it renders as its text
+            result = _hash(b"s", value.encode("utf-8", "surrogatepass"))
+        elif isinstance(value, PRIMITIVES):
+            result = _hash(type(value).__name__.encode(), repr(value).encode())
+        elif isinstance(value, bytes):
+            result = _hash(b"b", value)
+        elif key in self._visiting:
+            return _hash(b"cycle")
+        else:
+            self._visiting.add(key)
+            try:
+                result = self._digest_object(value)
+            finally:
+                self._visiting.discard(key)
+        self._known[key] = (value, result)
+        return result
+
+    def _digest_object(self, value):
+        if isinstance(value, Content):
+            name = identity(value)
+            return _hash(b"content", name.encode("utf-8", "surrogateescape")) if name else None
+        if isinstance(value, URLWrapper):
+            return _hash(b"wrapper", type(value).__name__.encode(), value.name.encode(),
+                         value.slug.encode())
+        if isinstance(value, (list, tuple)):
+            return self._sequence(b"list" if isinstance(value, list) else b"tuple", value)
+        if isinstance(value, dict):
+            return self._sequence(b"dict", [item for pair in value.items() for item in pair])
+        if isinstance(value, (set, frozenset)):
+            parts = [self.digest(item) for item in value]
+            return None if None in parts else _hash(b"set", *sorted(parts))
+        if isinstance(value, Undefined):
+            return _hash(b"undefined")
+        if isinstance(value, Macro):
+            return _hash(b"macro", value.name.encode())
+        if isinstance(value, LoopContext):
+            return _hash(b"loop", str(value.index0).encode(), str(value.length).encode())
+        if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, type)):
+            return code_digest(value)
+        if isinstance(value, types.MethodType):
+            owner = self.digest(value.__self__)
+            return None if owner is None else _hash(b"method", owner, code_digest(value.__func__))
+        if isinstance(value, types.ModuleType):
+            return _hash(b"module", value.__name__.encode())
+        if isinstance(value, (datetime.tzinfo, re.Pattern)):
+            text = repr(value)
+            return None if " at 0x" in text else _hash(b"repr", text.encode())
+        declared = getattr(value, "render_fingerprint", None)
+        if callable(declared):  # an object saying what of it shapes a page (not its caches)
+            return self.digest((type(value).__qualname__, declared()))
+        return self._attributes(value)
+
+    def _sequence(self, tag, items):
+        parts = [self.digest(item) for item in items]
+        return None if None in parts else _hash(tag, *parts)
+
+    def _attributes(self, value):
+        """Any other object: its class and every attribute but the skipped ones."""
+        try:
+            attributes = vars(value)
+        except TypeError:
+            return None  # no __dict__: nothing reliable to sum up
+        names = sorted(name for name in attributes if name not in SKIPPED_ATTRIBUTES)
+        parts = [type(value).__qualname__.encode()]
+        for name in names:
+            part = self.digest(attributes[name])
+            if part is None:
+                return None
+            parts += [name.encode(), part]
+        return _hash(b"object", *parts)
+
+    def whole(self, content, read, scope=None):
+        """Every field of a content object (for a filter or method that took it whole),
+        with the articles it refers to by identity; ``read(obj, name)`` reads a field."""
+        key = ("whole", id(content), scope)
+        known = self._known.get(key)
+        if known is not None:
+            return known[1]
+        fields = {name: value for name, value in vars(content).items()
+                  if name not in SKIPPED_ATTRIBUTES}
+        for name in ("url", "save_as", "content", "summary"):
+            fields[name] = read(content, name)
+        result = self.digest(fields)
+        self._known[key] = (content, result)
+        return result

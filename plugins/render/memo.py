@@ -1,0 +1,213 @@
+"""The pages of the last build and what each one read, kept between builds."""
+
+import hashlib
+import importlib.metadata
+import logging
+import os
+import pickle
+import platform
+import tempfile
+from pathlib import Path
+
+from jinja2.runtime import missing
+
+from .fingerprint import Fingerprinter, code_digest, identity
+from .trace import attribute_digest, whole_digest
+
+logger = logging.getLogger(__name__)
+
+FORMAT_VERSION = 2
+# Settings that differ between two builds of the same site without changing any page:
+# where the output goes, and the build's clock (pages see the clock only through what
+# the plugins computed from it, which their traces hold).
+VOLATILE_SETTINGS = frozenset({"OUTPUT_PATH", "TINHOI_NOW", "RENDER_PREVIOUS_OUTPUT",
+                               "RENDER_PROCESSES"})
+LIBRARIES = ("pelican", "jinja2", "markupsafe", "babel")
+CONTENT_LISTS = ("articles", "translations", "drafts", "drafts_translations",
+                 "hidden_articles", "hidden_translations", "pages", "hidden_pages",
+                 "draft_pages")
+
+
+def build_fingerprint(settings):
+    """What every page depends on besides its traced reads: the theme's templates, the
+    plugins' code, the libraries' versions and the settings.  ``None`` when a setting
+    cannot be digested (nothing is then reused)."""
+    digest = hashlib.sha256(f"{FORMAT_VERSION} {platform.python_version()}".encode())
+    for library in LIBRARIES:
+        try:
+            digest.update(f"{library} {importlib.metadata.version(library)}\n".encode())
+        except importlib.metadata.PackageNotFoundError:
+            digest.update(f"{library} -\n".encode())
+    folders = [Path(settings.get("THEME", "")) / "templates",
+               *map(Path, settings.get("THEME_TEMPLATES_OVERRIDES", []) or []),
+               *map(Path, settings.get("PLUGIN_PATHS", []) or [])]
+    for folder in folders:
+        _digest_folder(digest, folder)
+    fingerprinter = Fingerprinter()
+    for name in sorted(settings):
+        if name in VOLATILE_SETTINGS:
+            continue
+        value = fingerprinter.digest(settings[name])
+        if value is None:
+            logger.debug("render: setting %s cannot be digested; every page is rendered", name)
+            return None
+        digest.update(name.encode() + b"=" + value)
+    return digest.hexdigest()
+
+
+def _digest_folder(digest, folder):
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+
+
+class RenderMemo:
+    """The pages of the last build, for one build fingerprint.
+
+    ``pages``: ``{output name: (template name, ((context name, digest), …), (read id, …),
+    digest of the bytes)}``; ``reads``: ``[(kind, key, scope, digest)]``, the reads of
+    content objects, shared by every page that made them (an article's title is read
+    by dozens of pages), so each is checked once per build.
+    """
+
+    def __init__(self, path, fingerprint):
+        self.path, self.fingerprint = path, fingerprint
+        self.pages, self.reads = {}, []
+        self.fingerprinter = Fingerprinter()
+        self.contents = {}
+        self._seen_tables, self._tables = set(), []  # tables kept alive: ids stay unique
+        self.context = {}
+        self._stale = None
+        self._read_ids = {}
+        if fingerprint is not None:
+            self._load()
+
+    def _load(self):
+        try:
+            with open(self.path, "rb") as handle:
+                stored = pickle.load(handle)
+        except FileNotFoundError:
+            return
+        except Exception as error:  # noqa: BLE001 — a damaged memo is only a cold start
+            logger.warning("render: bộ nhớ trang %s hỏng (%s); dựng lại mọi trang", self.path,
+                           error)
+            return
+        if stored.get("fingerprint") != self.fingerprint:
+            logger.info("render: giao diện, plugin hoặc thiết lập đã đổi; dựng lại mọi trang")
+            return
+        self.pages, self.reads = stored["pages"], stored["reads"]
+
+    def know_contents(self, context):
+        """The content objects of this build (from a generator's ``context``), by
+        identity, to check traced reads against."""
+        self.context = context
+        for key in ("generated_content", *CONTENT_LISTS):
+            table = context.get(key) or ()
+            if id(table) in self._seen_tables:
+                continue
+            self._seen_tables.add(id(table))
+            self._tables.append(table)
+            for content in (table.values() if isinstance(table, dict) else table):
+                for item in (content, *getattr(content, "translations", [])):
+                    name = identity(item)
+                    if name:
+                        self.contents.setdefault(name, item)
+
+    def unchanged(self, name, template, localcontext):
+        """The digest of the last bytes of page ``name`` if every read it made gives
+        the same digest now, else ``None``."""
+        if self.fingerprint is None:
+            return None
+        stored = self.pages.get(name)
+        if not stored or stored[0] != template.name:
+            return None
+        template_name, names, read_ids, output_digest = stored
+        globals_ = template.environment.globals
+        digest = self.fingerprinter.digest
+        for key, was in names:
+            value = localcontext[key] if key in localcontext else globals_.get(key, missing)
+            if digest(value) != was:
+                logger.debug("render: %s changed (%s: %.200r)", name, key, value)
+                return None
+        if self._stale is None:
+            self._stale = self._stale_reads(template.environment)
+        if not self._stale.isdisjoint(read_ids):
+            logger.debug("render: %s changed (%s)", name,
+                         [self.reads[i][:2] for i in read_ids if i in self._stale][:3])
+            return None
+        return output_digest
+
+    def _stale_reads(self, env):
+        """The ids of the stored reads whose digest is not the same now."""
+        stale = set()
+        saved = self.context.get("localsiteurl")
+        by_scope = sorted(range(len(self.reads)), key=lambda i: repr(self.reads[i][2]))
+        try:
+            for index in by_scope:
+                kind, key, scope, was = self.reads[index]
+                if scope:  # content links are made relative to the page, as when rendered
+                    self.context["localsiteurl"] = scope
+                content = self.contents.get(key[0] if kind == "a" else key)
+                if content is None:
+                    now = None
+                elif kind == "a":
+                    now = attribute_digest(self.fingerprinter, env, content, key[1], scope)
+                else:
+                    now = whole_digest(self.fingerprinter, env, content, scope)
+                if now != was:
+                    stale.add(index)
+        finally:
+            self.context["localsiteurl"] = saved
+        return stale
+
+    def record(self, name, template_name, reads, output_digest, scope):
+        """Remember page ``name`` (``reads`` ``None``: it cannot be reused)."""
+        if reads is None:
+            self.pages.pop(name, None)
+            return
+        names = tuple((key, digest) for kind, key, digest in reads if kind == "n")
+        ids = tuple(self._read_id((kind, key, scope, digest))
+                    for kind, key, digest in reads if kind != "n")
+        self.pages[name] = (template_name, names, ids, output_digest)
+
+    def _read_id(self, read):
+        if not self._read_ids:
+            self._read_ids = {stored: index for index, stored in enumerate(self.reads)}
+        index = self._read_ids.get(read)
+        if index is None:
+            index = self._read_ids[read] = len(self.reads)
+            self.reads.append(read)
+        return index
+
+    def forget_except(self, names):
+        """Drop the pages this build did not write, and the reads no page refers to."""
+        self.pages = {name: page for name, page in self.pages.items() if name in names}
+        used = sorted({index for page in self.pages.values() for index in page[2]})
+        renumber = {old: new for new, old in enumerate(used)}
+        self.reads = [self.reads[old] for old in used]
+        self.pages = {name: (t, n, tuple(renumber[i] for i in ids), d)
+                      for name, (t, n, ids, d) in self.pages.items()}
+        self._read_ids = {}
+
+    def save(self):
+        """Write the memo atomically (a reader never sees half of it)."""
+        if self.fingerprint is None:
+            return
+        folder = os.path.dirname(self.path)
+        os.makedirs(folder, exist_ok=True)
+        handle, partial = tempfile.mkstemp(prefix=".memo-", dir=folder)
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                pickle.dump({"fingerprint": self.fingerprint, "pages": self.pages,
+                             "reads": self.reads}, stream,
+                            protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(partial, self.path)
+        except OSError as error:
+            logger.warning("render: không ghi được bộ nhớ trang %s: %s", self.path, error)
+            if os.path.exists(partial):
+                os.unlink(partial)
+
+
+__all__ = ["RenderMemo", "build_fingerprint", "code_digest"]

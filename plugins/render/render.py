@@ -1,0 +1,380 @@
+"""render: render only the pages whose inputs changed, on every core.
+
+Pelican renders and writes every page on every build, on one core.  This plugin's
+writer (``get_writer``) instead
+
+1. queues each page Pelican asks it to write, and once every generator has run
+   (before the static files are copied and before ``finalized``, when the search
+   index reads the pages),
+2. reuses a page from the last build when every value its template read last time
+   (context names, article attributes, articles handed to filters) has the same
+   digest now (see :mod:`.trace`) and the build's fingerprint (templates, plugin
+   code, library versions, settings) is the same: the old file is hard-linked into
+   the new output after its bytes are checked against the digest kept for it;
+3. renders the other pages in ``RENDER_PROCESSES`` processes (forked, so they
+   share everything already computed), in a fixed order, and forwards their log
+   records in page order, so the output and the log are the same as a serial build.
+
+It also fixes each article's and page's URL once the content is final
+(``override_url``): Pelican formats it again on every use, tens of thousands of
+times in a build.
+
+Pelican's ``content_written`` signal is sent when a page is queued; its file exists
+once the queue is flushed, before ``finalized``.
+
+Settings (defaults in ``DEFAULTS``):
+``RENDER_CACHE`` (``True``) — reuse unchanged pages (``False``: render all, keep nothing);
+``RENDER_CACHE_PATH`` (``".cache/render"``) — where the traces are kept, relative to
+the folder holding ``PATH`` (or absolute);
+``RENDER_PROCESSES`` (``None``: one per core) — processes rendering pages;
+``RENDER_MIN_PARALLEL`` (``40``) — fewer pages than this render in one process;
+``RENDER_PREVIOUS_OUTPUT`` (``None``: ``OUTPUT_PATH``) — where the last build's pages
+are, for a build written to a fresh folder (``tinhoi build`` sets it).
+"""
+
+import hashlib
+import logging
+import multiprocessing
+import os
+import shutil
+import time
+
+from pelican import signals
+from pelican.contents import Article, Page
+from pelican.writers import FileOverwriteFailedError, Writer
+
+from .fingerprint import Fingerprinter
+from .memo import RenderMemo, build_fingerprint
+from .trace import Trace, entries, patch_environment, tracing
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {
+    "RENDER_CACHE": True,
+    "RENDER_CACHE_PATH": ".cache/render",
+    "RENDER_PROCESSES": None,
+    "RENDER_MIN_PARALLEL": 40,
+    "RENDER_PREVIOUS_OUTPUT": None,
+}
+CONTENT_LISTS = ("articles", "translations", "drafts", "drafts_translations",
+                 "hidden_articles", "hidden_translations", "pages", "hidden_pages",
+                 "draft_pages")
+
+
+def apply_defaults(pelican):
+    """Give every ``RENDER_*`` setting its default."""
+    for name, default in DEFAULTS.items():
+        pelican.settings.setdefault(name, default)
+
+
+def get_writer(pelican):
+    """Pelican writes every page through :class:`RenderWriter`."""
+    return RenderWriter
+
+
+class _Job:
+    """One page to write: the template, its context and the generator's shared context."""
+
+    __slots__ = ("template", "localcontext", "context", "path", "name")
+
+    def __init__(self, template, localcontext, context):
+        self.template, self.localcontext, self.context = template, localcontext, context
+        self.path = self.name = None
+
+
+class _Queued:
+    """Stands for a template in Pelican's writer: rendering queues the page instead."""
+
+    def __init__(self, template, writer, context):
+        self.template, self.writer, self.context = template, writer, context
+        self.name = template.name
+
+    def render(self, localcontext):
+        """Queue the page; Pelican then "writes" an empty string to :meth:`_open_w`."""
+        self.writer._pending = _Job(self.template, localcontext, self.context)
+        return ""
+
+
+class _Sink:
+    """What Pelican writes a queued page's (empty) text into."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def write(self, text):
+        """Nothing to write yet: the page is rendered when the queue is flushed."""
+        return len(text)
+
+
+class RenderWriter(Writer):
+    """Pelican's writer, queueing pages, reusing unchanged ones, rendering the rest
+    in parallel."""
+
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        self._jobs = {}
+        self._pending = None
+        self._memo = None
+        self._names = set()
+
+    def write_file(self, name, template, context, *args, **kwargs):
+        """Queue ``name`` (and its paginated pages) to be written at the flush."""
+        return super().write_file(name, _Queued(template, self, context), context, *args,
+                                  **kwargs)
+
+    def _open_w(self, filename, encoding, override=False):
+        job, self._pending = self._pending, None
+        if job is None:  # a feed or anything else written directly
+            return super()._open_w(filename, encoding, override)
+        if self._claim(filename, override):
+            job.path = filename
+            job.name = os.path.relpath(filename, self.output_path).replace(os.sep, "/")
+            self._jobs.pop(filename, None)
+            self._jobs[filename] = job
+        return _Sink()
+
+    def _claim(self, filename, override):
+        """Pelican's rule for two writes of one file (see ``Writer._open_w``)."""
+        if filename in self._overridden_files:
+            if override:
+                raise FileOverwriteFailedError(
+                    f'Failed to overwrite "{filename}" a second time (was previously overwritten)')
+            logger.info('Skipping "%s", not overwriting', filename)
+            return False
+        if filename in self._written_files:
+            if not override:
+                raise FileOverwriteFailedError(
+                    f'Failed to overwrite "{filename}" as Pelican has already written to it '
+                    "previously (set `override=True` if intended)")
+            logger.info('Overwriting "%s"', filename)
+        if override:
+            self._overridden_files.add(filename)
+        self._written_files.add(filename)
+        return True
+
+    # -- the flush -----------------------------------------------------------------
+
+    def flush(self):
+        """Write every queued page: reuse the unchanged ones, render the others."""
+        if not self._jobs:
+            return
+        started = time.perf_counter()
+        jobs, self._jobs = list(self._jobs.values()), {}
+        memo = self._memo_for(jobs)
+        previous = os.path.abspath(self.settings.get("RENDER_PREVIOUS_OUTPUT")
+                                   or self.output_path)
+        to_render = [job for job in jobs if not self._reuse(job, memo, previous)]
+        processes = max(1, int(self.settings.get("RENDER_PROCESSES") or os.cpu_count() or 1))
+        if len(to_render) < int(self.settings.get("RENDER_MIN_PARALLEL", 40)):
+            processes = 1
+        for job, (digest, reads) in zip(to_render, _render_all(to_render, processes), strict=True):
+            memo.record(job.name, job.template.name, reads, digest,
+                        job.localcontext.get("localsiteurl"))
+        self._names.update(job.name for job in jobs)
+        memo.forget_except(self._names)
+        memo.save()
+        logger.info("Trang: %d trang dựng lại, %d trang không đổi giữ nguyên "
+                    "(%.1f giây, %d tiến trình)", len(to_render), len(jobs) - len(to_render),
+                    time.perf_counter() - started, processes)
+
+    def _memo_for(self, jobs):
+        if self._memo is None:
+            settings = self.settings
+            fingerprint = build_fingerprint(settings) if settings.get("RENDER_CACHE", True) \
+                else None
+            self._memo = RenderMemo(os.path.join(_cache_root(settings), "memo.pickle"),
+                                    fingerprint)
+        for context in {id(job.context): job.context for job in jobs}.values():
+            self._memo.know_contents(context)
+        return self._memo
+
+    def _reuse(self, job, memo, previous):
+        """Put the last build's page in place when nothing it read has changed."""
+        patch_environment(job.template.environment)
+        if job.localcontext.get("localsiteurl"):  # as for rendering: links follow the page
+            job.context["localsiteurl"] = job.localcontext["localsiteurl"]
+        digest = memo.unchanged(job.name, job.template, job.localcontext)
+        if digest is None:
+            return False
+        old = os.path.join(previous, *job.name.split("/"))
+        if _file_digest(old) != digest:
+            return False
+        if os.path.abspath(old) != os.path.abspath(job.path):
+            os.makedirs(os.path.dirname(job.path), exist_ok=True)
+            _remove(job.path)
+            try:
+                os.link(old, job.path)
+            except OSError:
+                shutil.copy2(old, job.path)
+        return True
+
+
+def _cache_root(settings):
+    path = settings.get("RENDER_CACHE_PATH") or DEFAULTS["RENDER_CACHE_PATH"]
+    if not os.path.isabs(path):
+        project = os.path.dirname(os.path.abspath(settings.get("PATH", "content")))
+        path = os.path.join(project, path)
+    return path
+
+
+def _file_digest(path):
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.blake2b(handle.read(), digest_size=16).digest()
+    except OSError:
+        return None
+
+
+def _remove(path):
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+# -- rendering -------------------------------------------------------------------------
+
+_SHARED = []  # the jobs of the flush running now, inherited by forked processes
+
+
+def _render_all(jobs, processes):
+    """``[(digest of the bytes, reads)]`` for ``jobs``, in their order."""
+    if processes <= 1 or len(jobs) < 2:
+        fingerprinter = Fingerprinter()
+        return [_render_one(job, fingerprinter) for job in jobs]
+    _SHARED[:] = jobs
+    shares = [list(range(start, len(jobs), processes)) for start in range(processes)]
+    results = [None] * len(jobs)
+    try:
+        with multiprocessing.get_context("fork").Pool(processes - 1) as pool:
+            others = [pool.apply_async(_render_share, (share,)) for share in shares[1:]]
+            mine = _render_share(shares[0], capture=False)
+            for index, result in zip(shares[0], mine, strict=True):
+                results[index] = result
+            for share, waiting in zip(shares[1:], others, strict=True):
+                for index, result in zip(share, waiting.get(), strict=True):
+                    results[index] = result
+    finally:
+        _SHARED.clear()
+    fingerprinter = Fingerprinter()
+    for index, result in enumerate(results):
+        if result[0] == "error":  # render it here, so the real exception is raised
+            results[index] = _render_one(jobs[index], fingerprinter)
+            continue
+        for record in result[2]:
+            logging.getLogger(record.name).handle(record)
+        results[index] = result[:2]
+    return results
+
+
+def _render_share(indices, capture=True):
+    """Render the shared jobs at ``indices`` (in a forked process when ``capture``):
+    ``[(digest, reads, log records)]``, or ``("error", …)`` for a page that failed."""
+    fingerprinter = Fingerprinter()
+    results = []
+    with _CapturedLogs(capture) as logs:
+        for index in indices:
+            try:
+                digest, reads = _render_one(_SHARED[index], fingerprinter)
+            except Exception:  # noqa: BLE001 — the parent renders it again to raise it
+                if not capture:
+                    raise
+                results.append(("error", None, []))
+                logs.take()
+                continue
+            results.append((digest, reads, logs.take()))
+    return results
+
+
+def _render_one(job, fingerprinter):
+    """Render one page, write it, and return its digest and its traced reads."""
+    env = job.template.environment
+    patch_environment(env)
+    if job.localcontext.get("localsiteurl"):
+        # Pelican sets this before each render: content links are made relative to it.
+        job.context["localsiteurl"] = job.localcontext["localsiteurl"]
+    trace = Trace(job.localcontext, env.globals)
+    previous = tracing(trace)
+    try:
+        output = job.template.render(job.localcontext)
+    finally:
+        tracing(previous)
+    data = output.encode("utf-8")
+    os.makedirs(os.path.dirname(job.path), exist_ok=True)
+    _remove(job.path)  # never write through a hard link to the last build's file
+    with open(job.path, "wb") as handle:
+        handle.write(data)
+    reads = entries(trace, fingerprinter, env, job.localcontext.get("localsiteurl"))
+    return hashlib.blake2b(data, digest_size=16).digest(), reads
+
+
+class _CapturedLogs(logging.Handler):
+    """In a forked process, keeps the log records of each page to send to the parent."""
+
+    def __init__(self, capture):
+        super().__init__(logging.NOTSET)
+        self.capture, self.records, self.saved = capture, [], None
+
+    def __enter__(self):
+        if self.capture:
+            root = logging.getLogger()
+            self.saved = root.handlers[:]
+            root.handlers[:] = [self]
+        return self
+
+    def __exit__(self, *exc):
+        if self.capture:
+            logging.getLogger().handlers[:] = self.saved
+        return False
+
+    def emit(self, record):
+        """Keep ``record``, made picklable (its message formatted, no traceback object)."""
+        record.msg, record.args = record.getMessage(), None
+        if record.exc_info:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.exc_info = None
+        self.records.append(record)
+
+    def take(self):
+        """The records since the last call."""
+        taken, self.records = self.records, []
+        return taken
+
+
+# -- wiring --------------------------------------------------------------------------------
+
+def fix_urls(generators):
+    """Give every article and page its URL once, now that its metadata is final."""
+    for generator in generators:
+        for key in CONTENT_LISTS:
+            for content in getattr(generator, key, None) or []:
+                for item in (content, *getattr(content, "translations", [])):
+                    if isinstance(item, (Article, Page)) and not hasattr(item, "override_url"):
+                        item.override_url = item.url
+
+
+def flush_before_last_generator(generators):
+    """Flush the queue before the last generator (the static files) writes, so every
+    page exists when ``finalized`` is sent."""
+    if not generators:
+        return
+    last = generators[-1]
+    original = last.generate_output
+
+    def generate_output(writer):
+        if isinstance(writer, RenderWriter):
+            writer.flush()
+        return original(writer)
+
+    last.generate_output = generate_output
+
+
+def register():
+    """Connect the writer, the URL fixing and the flush to Pelican's signals."""
+    signals.initialized.connect(apply_defaults)
+    signals.get_writer.connect(get_writer)
+    signals.all_generators_finalized.connect(fix_urls)
+    signals.all_generators_finalized.connect(flush_before_last_generator)

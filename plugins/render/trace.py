@@ -1,0 +1,180 @@
+"""What a page's template read while it rendered, and whether that is still the same.
+
+While a page renders, a :class:`Trace` notes
+
+- every name the template looked up in its context (``articles``, ``SITENAME``,
+  ``article``…), with the value it got;
+- every attribute it read from a content object (``article.title``,
+  ``related.url``), through Jinja's ``getattr`` and ``getitem``;
+- every content object handed whole to a filter, a test, a global function or a
+  method of the object, which may read any of its fields.
+
+A page whose every noted read gives the same digest in the next build renders to the
+same bytes (templates, filters and settings being the same, which the caller checks
+with one fingerprint for the build), so it need not be rendered again.  This is a
+"verifying trace" in the sense of *Build systems à la carte* (Mokhov et al., 2018).
+"""
+
+import functools
+
+from jinja2.runtime import Context, missing
+from pelican.contents import Content
+
+from .fingerprint import identity
+
+_current = None  # the trace of the page rendering now (rendering is single-threaded)
+
+
+class Trace:
+    """The reads of one page rendered with ``localcontext`` (and the ``env_globals``)."""
+
+    def __init__(self, localcontext, env_globals):
+        self.root, self.env_globals = localcontext, env_globals
+        self.names = {}
+        self.attributes = {}
+        self.wholes = {}
+
+    def name(self, key, value):
+        """A template looked ``key`` up and got ``value``.  Only values from the page's
+        own context count: an included template or a macro also sees the variables its
+        caller set, and those follow from reads already noted."""
+        if key in self.names:
+            return
+        root = self.root[key] if key in self.root else self.env_globals.get(key, missing)
+        if value is root:
+            self.names[key] = value
+
+    def attribute(self, obj, name):
+        """The template read ``obj.name`` (``obj`` a content object)."""
+        self.attributes.setdefault((id(obj), name), (obj, name))
+
+    def whole(self, obj):
+        """``obj`` (a content object) went whole to code that may read any field."""
+        self.wholes.setdefault(id(obj), obj)
+
+
+def tracing(trace):
+    """Make ``trace`` the current trace (``None`` to stop); return the previous one."""
+    global _current
+    previous, _current = _current, trace
+    return previous
+
+
+class TracingContext(Context):
+    """A Jinja context noting the names a template takes from its parent context."""
+
+    def resolve_or_missing(self, key):
+        """Look ``key`` up as Jinja does, noting reads from the page's context."""
+        if key in self.vars:
+            return self.vars[key]
+        value = self.parent[key] if key in self.parent else missing
+        if _current is not None:
+            _current.name(key, value)
+        return value
+
+
+def _note_arguments(args, kwargs):
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, Content):
+            _current.whole(value)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                if isinstance(item, Content):
+                    _current.whole(item)
+
+
+def _traced_callable(function):
+    """``function`` noting the content objects it is given (Jinja's own filters read
+    attributes through the environment, which is traced already)."""
+    if getattr(function, "_render_traced", False):
+        return function
+
+    @functools.wraps(function)
+    def traced(*args, **kwargs):
+        if _current is not None:
+            _note_arguments(args, kwargs)
+        return function(*args, **kwargs)
+
+    traced._render_traced = True
+    return traced
+
+
+def _is_jinja_builtin(function):
+    return (getattr(function, "__module__", "") or "").startswith("jinja2")
+
+
+def patch_environment(env):
+    """Trace every template of ``env`` (once per environment)."""
+    if getattr(env, "_render_traced", False):
+        return
+    env._render_traced = True
+    env.context_class = TracingContext
+    plain_getattr, plain_getitem = env.getattr, env.getitem
+
+    def getattr_traced(obj, attribute):
+        value = plain_getattr(obj, attribute)
+        if _current is not None and isinstance(obj, Content):
+            if callable(value) and not isinstance(value, type):
+                _current.whole(obj)  # a method may read anything
+            else:
+                _current.attribute(obj, attribute)
+        return value
+
+    def getitem_traced(obj, argument):
+        value = plain_getitem(obj, argument)
+        if _current is not None and isinstance(obj, Content):
+            if isinstance(argument, str) and not callable(value):
+                _current.attribute(obj, argument)
+            else:
+                _current.whole(obj)
+        return value
+
+    env.getattr, env.getitem = getattr_traced, getitem_traced
+    env.plain_getattr = plain_getattr
+    for table in (env.filters, env.tests):
+        for key, function in list(table.items()):
+            if not _is_jinja_builtin(function):
+                table[key] = _traced_callable(function)
+    for key, value in list(env.globals.items()):
+        if callable(value) and not isinstance(value, type) and not _is_jinja_builtin(value):
+            env.globals[key] = _traced_callable(value)
+
+
+def read_attribute(env, obj, name):
+    """``obj.name`` read as the template read it."""
+    return getattr(env, "plain_getattr", env.getattr)(obj, name)
+
+
+def entries(trace, fingerprinter, env, scope):
+    """The reads of ``trace`` as digests: ``[(kind, key, digest)]``, or ``None`` when
+    one of them cannot be digested (the page is then always rendered).  ``scope`` is
+    what an attribute's value may depend on besides the object: Pelican's
+    ``localsiteurl``, which makes the links in ``article.content`` relative to the page."""
+    found = []
+    for key, value in trace.names.items():
+        found.append(("n", key, fingerprinter.digest(value)))
+    for obj, name in trace.attributes.values():
+        found.append(("a", (identity(obj), name),
+                       attribute_digest(fingerprinter, env, obj, name, scope)))
+    for obj in trace.wholes.values():
+        found.append(("w", identity(obj), whole_digest(fingerprinter, env, obj, scope)))
+    objects = [*(obj for obj, _ in trace.attributes.values()), *trace.wholes.values()]
+    if any(digest is None for *_, digest in found) or any(
+            identity(obj) is None for obj in objects):
+        return None
+    found.sort(key=lambda entry: (entry[0], repr(entry[1])))
+    return found
+
+
+def attribute_digest(fingerprinter, env, obj, name, scope):
+    """The digest of ``obj.name`` (cached for the build and ``scope``)."""
+    cache = fingerprinter.__dict__.setdefault("_attribute_digests", {})
+    key = (id(obj), name, scope)
+    if key not in cache:
+        cache[key] = (obj, fingerprinter.digest(read_attribute(env, obj, name)))
+    return cache[key][1]
+
+
+def whole_digest(fingerprinter, env, obj, scope):
+    """The digest of every field of ``obj`` (cached for the build and ``scope``)."""
+    return fingerprinter.whole(obj, lambda o, n: read_attribute(env, o, n), scope)
