@@ -17,7 +17,7 @@ with one fingerprint for the build), so it need not be rendered again.  This is 
 
 import functools
 
-from jinja2.runtime import Context, missing
+from jinja2.runtime import Context, Undefined, missing
 from pelican.contents import Content
 
 from .fingerprint import identity
@@ -100,7 +100,14 @@ def _traced_callable(function):
 
 
 def _is_jinja_builtin(function):
-    return (getattr(function, "__module__", "") or "").startswith("jinja2")
+    """Jinja's own filters (and the Python built-ins it uses, like ``len`` for
+    ``length``) read objects through the traced environment, or not at all."""
+    module = getattr(function, "__module__", "") or ""
+    return module.startswith("jinja2") or module == "builtins"
+
+
+def _is_method(value):
+    return callable(value) and not isinstance(value, (type, Undefined))
 
 
 def patch_environment(env):
@@ -114,7 +121,7 @@ def patch_environment(env):
     def getattr_traced(obj, attribute):
         value = plain_getattr(obj, attribute)
         if _current is not None and isinstance(obj, Content):
-            if callable(value) and not isinstance(value, type):
+            if _is_method(value):
                 _current.whole(obj)  # a method may read anything
             else:
                 _current.attribute(obj, attribute)
@@ -123,7 +130,7 @@ def patch_environment(env):
     def getitem_traced(obj, argument):
         value = plain_getitem(obj, argument)
         if _current is not None and isinstance(obj, Content):
-            if isinstance(argument, str) and not callable(value):
+            if isinstance(argument, str) and not _is_method(value):
                 _current.attribute(obj, argument)
             else:
                 _current.whole(obj)

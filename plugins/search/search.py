@@ -1,8 +1,8 @@
 """search: a Pagefind index of the built site, that also matches words typed without ``đ``.
 
 After Pelican has written the site (the ``finalized`` signal), every HTML page
-carrying ``data-pagefind-body`` is handed to Pagefind through its Python API,
-and the bundle is written to ``OUTPUT_PATH/pagefind/``.
+carrying ``data-pagefind-body`` is indexed by Pagefind's command line (from the
+``pagefind[bin]`` package), and the bundle is written to ``OUTPUT_PATH/pagefind/``.
 
 Pagefind 1.5 already folds tone marks (``khuyen hoc`` finds ``Khuyến học``) and
 ranks exact accents first, but ``đ`` is a letter of its own, not ``d`` with a
@@ -23,13 +23,13 @@ byte for byte those of the last build, that bundle is copied instead of running
 Pagefind again.
 """
 
-import asyncio
-import concurrent.futures
+import glob
 import hashlib
 import logging
 import os
 import re
 import shutil
+import subprocess
 import tempfile
 
 from pelican import signals
@@ -109,41 +109,45 @@ def indexable_pages(output_path, bundle_dir):
     return pages
 
 
-def prepare_pages(output_path, bundle_dir, staging, weight):
-    """Copy every page to index into ``staging``, with its folded words; return how many.
-
-    The copies keep their paths, so Pagefind gives each result its page's URL.
-    """
-    count = 0
+def pages_to_index(output_path, bundle_dir):
+    """``[(path, html)]`` of every page carrying the indexed body, in a stable order."""
+    found = []
     for _url, path in indexable_pages(output_path, bundle_dir):
         with open(path, encoding="utf-8") as handle:
             html = handle.read()
-        if BODY_MARKER not in html:
-            continue
+        if BODY_MARKER in html:
+            found.append((path, html))
+    return found
+
+
+def prepare_pages(pages, output_path, staging, weight):
+    """Copy each page into ``staging`` with its folded words; return how many.
+
+    The copies keep their paths, so Pagefind gives each result its page's URL.
+    """
+    for path, html in pages:
         target = os.path.join(staging, os.path.relpath(path, output_path))
         os.makedirs(os.path.dirname(target), exist_ok=True)
         with open(target, "w", encoding="utf-8") as handle:
             handle.write(with_folded_copy(html, weight))
-        count += 1
-    return count
+    return len(pages)
 
 
-async def _build_index(staging, bundle_path, settings):
-    from pagefind.index import IndexConfig, PagefindIndex
+def pagefind_command(staging, bundle_path, settings):
+    """The Pagefind command line indexing ``staging`` into ``bundle_path``.
 
-    config = IndexConfig(force_language=settings["SEARCH_LANGUAGE"], output_path=bundle_path)
-    # One call for the whole folder: Pagefind reads and indexes it in parallel, where
-    # handing pages over one by one costs a round trip each (most of a build at N=2000).
-    async with PagefindIndex(config=config) as index:
-        await index.add_directory(staging)
-    # Leaving the context wrote the bundle (writing it again would leave stale files).
+    The command line, not the Python API's service: the service is terminated as
+    soon as it answers that the files are written, which on a loaded machine cut the
+    last files of the bundle short (an empty ``pagefind-entry.json``).  The process
+    exits only once everything is on disk, and it indexes the folder on every core.
+    """
+    from pagefind.service import get_executable
 
-
-def _run_async(coroutine):
-    """Run ``coroutine`` to the end, even when the caller already runs an event loop
-    (a test driving a browser, an editor's live-reload server)."""
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
+    executable = get_executable()
+    if executable is None:
+        raise SearchIndexError("không tìm thấy chương trình Pagefind (gói 'pagefind[bin]')")
+    return [str(executable), "--site", staging, "--output-path", bundle_path,
+            "--force-language", settings["SEARCH_LANGUAGE"], "--quiet"]
 
 
 def build_search_index(pelican):
@@ -152,32 +156,40 @@ def build_search_index(pelican):
     if not settings.get("SEARCH_ENABLED", True):
         return
     try:
-        import pagefind.index  # noqa: F401
+        import pagefind.service  # noqa: F401
     except ImportError:
         logger.warning("search: the 'pagefind' package is missing; no search index was built")
         return
     output = pelican.output_path
     bundle_dir = settings["SEARCH_BUNDLE_DIR"]
     bundle = os.path.join(output, bundle_dir)
+    pages = pages_to_index(output, bundle_dir)
+    cached = _cached_bundle(settings, output, pages)
+    if cached and os.path.isdir(cached):
+        shutil.copytree(cached, bundle)
+        logger.info("search: %d pages unchanged, index taken from the cache", len(pages))
+        return
     with tempfile.TemporaryDirectory(prefix="tinhoi-search-") as staging:
-        count = prepare_pages(output, bundle_dir, staging, settings["SEARCH_FOLDED_WEIGHT"])
-        cached = _cached_bundle(settings, staging)
-        if cached and os.path.isdir(cached):
-            shutil.copytree(cached, bundle)
-            logger.info("search: %d pages unchanged, index taken from the cache", count)
-            return
-        try:
-            _run_async(_build_index(staging, bundle, settings))
-        except Exception as error:  # Pagefind's service reports its own failures as exceptions
-            raise SearchIndexError(f"Pagefind không lập được chỉ mục tìm kiếm: {error}") from error
+        count = prepare_pages(pages, output, staging, settings["SEARCH_FOLDED_WEIGHT"])
+        del pages  # the copies are on disk now; the texts need not stay in memory
+        command = pagefind_command(staging, bundle, settings)
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            detail = (result.stderr or result.stdout).strip()[-2000:]
+            raise SearchIndexError(f"Pagefind không lập được chỉ mục tìm kiếm: {detail}")
     stabilise_filters(bundle)
     if cached:
         _keep(bundle, cached)
     logger.info("search: indexed %d pages into %s/", count, bundle_dir)
 
 
-def _cached_bundle(settings, staging):
-    """Where the bundle of exactly these prepared pages is (or will be) kept, or ``None``."""
+def _cached_bundle(settings, output, pages):
+    """Where the bundle of exactly these pages is (or will be) kept, or ``None``.
+
+    The key is made of the pages as written, the settings that shape the copies
+    handed to Pagefind, this plugin's code and Pagefind's version: the copies are
+    prepared only when the bundle must be built.
+    """
     folder = settings.get("SEARCH_CACHE_PATH")
     if not folder:
         return None
@@ -187,13 +199,12 @@ def _cached_bundle(settings, staging):
     for name in ("SEARCH_LANGUAGE", "SEARCH_FOLDED_WEIGHT"):
         digest.update(repr(settings[name]).encode())
     digest.update(_pagefind_version().encode())
-    for root, dirs, files in os.walk(staging):
-        dirs.sort()
-        for name in sorted(files):
-            path = os.path.join(root, name)
-            digest.update(os.path.relpath(path, staging).encode() + b"\0")
-            with open(path, "rb") as handle:
-                digest.update(handle.read())
+    for source in sorted(glob.glob(os.path.join(os.path.dirname(__file__), "*.py"))):
+        with open(source, "rb") as handle:
+            digest.update(handle.read())
+    for path, html in pages:
+        digest.update(os.path.relpath(path, output).encode() + b"\0")
+        digest.update(html.encode("utf-8", "surrogatepass") + b"\0")
     return os.path.join(folder, digest.hexdigest()[:32])
 
 
