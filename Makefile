@@ -104,6 +104,7 @@ lint: venv
 	$(VENV)/bin/ruff check .
 
 bench: venv
+	$(PY) -m pip install -q -e '.[bench]'
 	$(PY) bench/bench_build.py --articles $(N)
 
 bench-images: venv

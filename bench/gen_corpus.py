@@ -3,9 +3,12 @@
 ``python bench/gen_corpus.py OUT --articles 2000`` writes ``OUT/content/`` with
 N articles (400–1,200 words, 3–6 tags, an event on most of them, organisations,
 some photos) that pass the article contract.  Deterministic for a given seed.
+``--flavour pelican`` and ``--flavour hugo`` write the same articles with the header
+stock Pelican or Hugo reads.
 """
 
 import argparse
+import json
 import random
 from pathlib import Path
 
@@ -134,6 +137,80 @@ def pelican_header(lines):
     return "\n".join(out) + "\n\n"
 
 
+# tinhoi's event-type slugs (plugins/events EVENTS_TYPE_SLUGS): Hugo's event-type pages
+# get the same URLs as tinhoi's, /su-kien/lam-viec/ and so on.
+EVENT_TYPE_SLUGS = {"meeting": "lam-viec", "signing": "ky-ket", "award": "khen-thuong"}
+# The event fields that name organisations, as tinhoi's organisations plugin reads them.
+ORGANISATION_FIELDS = ("organizer", "parties", "sponsor", "organizations")
+
+
+def header_fields(lines):
+    """The tinhoi header's top-level fields and its ``event:`` block, as two dicts of strings."""
+    fields, event = {}, {}
+    for line in lines[1:]:
+        if ":" not in line:
+            continue
+        name, value = line.split(":", 1)
+        target = event if line.startswith(" ") else fields
+        target[name.strip()] = value.strip()
+    return fields, event
+
+
+def yaml_value(value):
+    """A YAML scalar or flow list; JSON strings are valid YAML and need no escaping rules."""
+    if value.startswith("[") and value.endswith("]"):
+        items = [item.strip() for item in value[1:-1].split(",")]
+        return "[" + ", ".join(json.dumps(item, ensure_ascii=False) for item in items) + "]"
+    if value.isdigit():
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def hugo_event(event):
+    """The event as page params, with its type and organisations as taxonomy terms."""
+    import datetime
+
+    out = [f"event_type: {event['type']}", f"events: [{EVENT_TYPE_SLUGS[event['type']]}]"]
+    names = []
+    for field in ORGANISATION_FIELDS:
+        value = event.get(field, "")
+        names += value.strip("[]").split(", ") if value.startswith("[") else [value]
+    organisations = list(dict.fromkeys(name for name in names if name))
+    out.append(f"organisations: {yaml_value('[' + ', '.join(organisations) + ']')}")
+    out.append("event:")
+    for name, value in event.items():
+        if name == "date":
+            # A YAML timestamp, so that Hugo's templates get a time.Time with its zone.
+            when = datetime.datetime.strptime(value, "%Y-%m-%d %H:%M")
+            out.append(f"  date: {when:%Y-%m-%dT%H:%M:%S}+07:00")
+        else:
+            out.append(f"  {name}: {yaml_value(value)}")
+    return out
+
+
+def hugo_header(lines):
+    """The same article's front matter as Hugo reads it: ISO dates in +07:00, lists, params."""
+    import datetime
+
+    fields, event = header_fields(lines)
+    when = datetime.datetime.strptime(fields["date"], "%d/%m/%Y %H:%M")
+    out = [
+        "---",
+        f"title: {yaml_value(fields['title'])}",
+        f"date: {when:%Y-%m-%dT%H:%M:%S}+07:00",
+        f"categories: {yaml_value('[' + fields['category'] + ']')}",
+        f"tags: {yaml_value(fields['tags'])}",
+        f"author: {yaml_value(fields['author'])}",
+        f"authors: {yaml_value('[' + fields['author'] + ']')}",
+        f"summary: {yaml_value(fields['summary'])}",
+    ]
+    out += [f"{name}: {yaml_value(fields[name])}"
+            for name in ("image", "image_caption", "image_alt") if name in fields]
+    if event:
+        out += hugo_event(event)
+    return "\n".join(out) + "\n---\n"
+
+
 def article(rng, index, photos):
     import datetime
 
@@ -186,7 +263,10 @@ def generate(out, articles, photos=20, seed=2018, flavour="tinhoi"):
 
     ``flavour="pelican"`` writes the same articles (same bodies, titles, dates,
     categories, tags, summaries) with stock Pelican's ``Key: value`` header and no
-    event block, for the comparison with Pelican without plugins.
+    event block, for the comparison with Pelican without plugins.  ``flavour="hugo"``
+    writes them with a YAML front matter Hugo reads, the event as page params and its
+    type and organisations as taxonomy terms.  The flavour only rewrites the header
+    after the article is drawn, so every flavour draws the same random sequence.
     """
     rng = random.Random(seed)
     content = Path(out) / "content"
@@ -196,6 +276,9 @@ def generate(out, articles, photos=20, seed=2018, flavour="tinhoi"):
         if flavour == "pelican":
             header, _, body_text = text.partition("\n---\n")
             text = pelican_header(header.split("\n")) + body_text
+        elif flavour == "hugo":
+            header, _, body_text = text.partition("\n---\n")
+            text = hugo_header(header.split("\n")) + body_text
         path = content / str(when.year) / f"bai-{index:05d}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -207,7 +290,7 @@ def main():
     parser.add_argument("out")
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--photos", type=int, default=20)
-    parser.add_argument("--flavour", choices=("tinhoi", "pelican"), default="tinhoi")
+    parser.add_argument("--flavour", choices=("tinhoi", "pelican", "hugo"), default="tinhoi")
     args = parser.parse_args()
     print(generate(args.out, args.articles, args.photos, flavour=args.flavour))
 
