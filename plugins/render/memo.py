@@ -147,8 +147,9 @@ class RenderMemo:
         try:
             for index in by_scope:
                 kind, key, scope, was = self.reads[index]
-                if scope:  # content links are made relative to the page, as when rendered
-                    self.context["localsiteurl"] = scope
+                # Content links are made relative to the site's localsiteurl: as it was
+                # when the page was rendered.
+                self.context["localsiteurl"] = scope
                 content = self.contents.get(key[0] if kind == "a" else key)
                 if content is None:
                     now = None

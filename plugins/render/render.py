@@ -72,26 +72,40 @@ def get_writer(pelican):
     return RenderWriter
 
 
+_site = {"context": None}  # the context every generator and content object shares
+
+
 class _Job:
-    """One page to write: the template, its context and the generator's shared context."""
+    """One page to write: its template and context, and the site's ``localsiteurl``
+    at the moment Pelican asked for it."""
 
-    __slots__ = ("template", "localcontext", "context", "path", "name")
+    __slots__ = ("template", "localcontext", "siteurl", "path", "name")
 
-    def __init__(self, template, localcontext, context):
-        self.template, self.localcontext, self.context = template, localcontext, context
+    def __init__(self, template, localcontext):
+        self.template, self.localcontext = template, localcontext
+        # Pelican sets ``localsiteurl`` in the context handed to ``write_file`` before
+        # each page, and an article's ``content`` makes its links relative to the value
+        # in the site's context: keep the value this page would have been rendered with.
+        site = _site["context"]
+        self.siteurl = site.get("localsiteurl") if site is not None else None
         self.path = self.name = None
+
+    def restore_siteurl(self):
+        """Put back the site's ``localsiteurl`` as it was for this page."""
+        if _site["context"] is not None:
+            _site["context"]["localsiteurl"] = self.siteurl
 
 
 class _Queued:
     """Stands for a template in Pelican's writer: rendering queues the page instead."""
 
-    def __init__(self, template, writer, context):
-        self.template, self.writer, self.context = template, writer, context
+    def __init__(self, template, writer):
+        self.template, self.writer = template, writer
         self.name = template.name
 
     def render(self, localcontext):
         """Queue the page; Pelican then "writes" an empty string to :meth:`_open_w`."""
-        self.writer._pending = _Job(self.template, localcontext, self.context)
+        self.writer._pending = _Job(self.template, localcontext)
         return ""
 
 
@@ -122,7 +136,7 @@ class RenderWriter(Writer):
 
     def write_file(self, name, template, context, *args, **kwargs):
         """Queue ``name`` (and its paginated pages) to be written at the flush."""
-        return super().write_file(name, _Queued(template, self, context), context, *args,
+        return super().write_file(name, _Queued(template, self), context, *args,
                                   **kwargs)
 
     def _open_w(self, filename, encoding, override=False):
@@ -171,8 +185,7 @@ class RenderWriter(Writer):
         if len(to_render) < int(self.settings.get("RENDER_MIN_PARALLEL", 40)):
             processes = 1
         for job, (digest, reads) in zip(to_render, _render_all(to_render, processes), strict=True):
-            memo.record(job.name, job.template.name, reads, digest,
-                        job.localcontext.get("localsiteurl"))
+            memo.record(job.name, job.template.name, reads, digest, job.siteurl)
         self._names.update(job.name for job in jobs)
         memo.forget_except(self._names)
         memo.save()
@@ -187,15 +200,14 @@ class RenderWriter(Writer):
                 else None
             self._memo = RenderMemo(os.path.join(_cache_root(settings), "memo.pickle"),
                                     fingerprint)
-        for context in {id(job.context): job.context for job in jobs}.values():
-            self._memo.know_contents(context)
+        if _site["context"] is not None:
+            self._memo.know_contents(_site["context"])
         return self._memo
 
     def _reuse(self, job, memo, previous):
         """Put the last build's page in place when nothing it read has changed."""
         patch_environment(job.template.environment)
-        if job.localcontext.get("localsiteurl"):  # as for rendering: links follow the page
-            job.context["localsiteurl"] = job.localcontext["localsiteurl"]
+        job.restore_siteurl()  # as for rendering
         digest = memo.unchanged(job.name, job.template, job.localcontext)
         if digest is None:
             return False
@@ -251,7 +263,7 @@ def _render_all(jobs, processes):
     try:
         with multiprocessing.get_context("fork").Pool(processes - 1) as pool:
             others = [pool.apply_async(_render_share, (share,)) for share in shares[1:]]
-            mine = _render_share(shares[0], capture=False)
+            mine = _render_share(shares[0], forked=False)
             for index, result in zip(shares[0], mine, strict=True):
                 results[index] = result
             for share, waiting in zip(shares[1:], others, strict=True):
@@ -265,22 +277,28 @@ def _render_all(jobs, processes):
             results[index] = _render_one(jobs[index], fingerprinter)
             continue
         for record in result[2]:
-            logging.getLogger(record.name).handle(record)
+            # The logger's filters ran when the record was made (Pelican's limit on
+            # repeated messages among them): only the handlers are left to call.
+            logging.getLogger(record.name).callHandlers(record)
         results[index] = result[:2]
     return results
 
 
-def _render_share(indices, capture=True):
-    """Render the shared jobs at ``indices`` (in a forked process when ``capture``):
-    ``[(digest, reads, log records)]``, or ``("error", …)`` for a page that failed."""
+def _render_share(indices, forked=True):
+    """Render the shared jobs at ``indices``: ``[(digest, reads, log records)]``.
+
+    Log records are kept, to be handled in page order once every process is done.  In
+    a forked process, a page that failed gives ``("error", …)``: the parent renders it
+    again, so that the build fails with the page's own exception.
+    """
     fingerprinter = Fingerprinter()
     results = []
-    with _CapturedLogs(capture) as logs:
+    with _CapturedLogs() as logs:
         for index in indices:
             try:
                 digest, reads = _render_one(_SHARED[index], fingerprinter)
-            except Exception:  # noqa: BLE001 — the parent renders it again to raise it
-                if not capture:
+            except Exception:
+                if not forked:
                     raise
                 results.append(("error", None, []))
                 logs.take()
@@ -293,9 +311,7 @@ def _render_one(job, fingerprinter):
     """Render one page, write it, and return its digest and its traced reads."""
     env = job.template.environment
     patch_environment(env)
-    if job.localcontext.get("localsiteurl"):
-        # Pelican sets this before each render: content links are made relative to it.
-        job.context["localsiteurl"] = job.localcontext["localsiteurl"]
+    job.restore_siteurl()
     trace = Trace(job.localcontext, env.globals)
     previous = tracing(trace)
     try:
@@ -307,27 +323,25 @@ def _render_one(job, fingerprinter):
     _remove(job.path)  # never write through a hard link to the last build's file
     with open(job.path, "wb") as handle:
         handle.write(data)
-    reads = entries(trace, fingerprinter, env, job.localcontext.get("localsiteurl"))
+    reads = entries(trace, fingerprinter, env, job.siteurl)
     return hashlib.blake2b(data, digest_size=16).digest(), reads
 
 
 class _CapturedLogs(logging.Handler):
-    """In a forked process, keeps the log records of each page to send to the parent."""
+    """Keeps the log records of each page, to be handled later in page order."""
 
-    def __init__(self, capture):
+    def __init__(self):
         super().__init__(logging.NOTSET)
-        self.capture, self.records, self.saved = capture, [], None
+        self.records, self.saved = [], None
 
     def __enter__(self):
-        if self.capture:
-            root = logging.getLogger()
-            self.saved = root.handlers[:]
-            root.handlers[:] = [self]
+        root = logging.getLogger()
+        self.saved = root.handlers[:]
+        root.handlers[:] = [self]
         return self
 
     def __exit__(self, *exc):
-        if self.capture:
-            logging.getLogger().handlers[:] = self.saved
+        logging.getLogger().handlers[:] = self.saved
         return False
 
     def emit(self, record):
@@ -361,6 +375,7 @@ def flush_before_last_generator(generators):
     page exists when ``finalized`` is sent."""
     if not generators:
         return
+    _site["context"] = generators[0].context
     last = generators[-1]
     original = last.generate_output
 

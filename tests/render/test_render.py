@@ -1,0 +1,189 @@
+"""plugins/render: pages reused when nothing they read changed, the rest rendered in parallel.
+
+Every build here is compared, file by file, with a plain build of the same content
+(no reuse, one process): the optimisations must never change a byte.
+"""
+
+import logging
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, pelican_settings, reset_pelican_signals
+from tests.perf.test_content_cache import COMMON, assert_same_site, fresh_logs, snapshot
+
+ARTICLE = Path("2019") / "so-ket-mot-nam-chuong-trinh-phoi-hop-cau-giay.md"
+PLAIN = {"RENDER_CACHE": False, "RENDER_PROCESSES": 1}
+# Two processes even for a handful of pages, so the forked path is what is tested.
+PARALLEL = {"RENDER_PROCESSES": 2, "RENDER_MIN_PARALLEL": 1}
+
+
+@pytest.fixture
+def site(tmp_path):
+    """A copy of the demo content and of the theme (so a test may edit a template)."""
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    shutil.copytree(ROOT / "theme", tmp_path / "theme")
+    return tmp_path
+
+
+def build(site, output, caplog=None, **override):
+    """``make html`` on ``site``; return ``(snapshot, (rendered, reused))``."""
+    from tinhoi.build import build as tinhoi_build
+
+    reset_pelican_signals()
+    fresh_logs()
+    if caplog is not None:
+        caplog.clear()
+        caplog.set_level(logging.INFO, logger="render")
+    settings = pelican_settings(site / "content", site / output, THEME=str(site / "theme"),
+                                **{**COMMON, **override})
+    tinhoi_build(settings, str(site / output))
+    counts = None
+    if caplog is not None:
+        records = [r for r in caplog.records if r.name == "render.render"
+                   and r.msg.startswith("Trang:")]
+        assert len(records) == 1
+        counts = records[0].args[:2]
+    return snapshot(site / output), counts
+
+
+def plain_build(site):
+    """The reference: every page rendered, in one process, nothing kept."""
+    shutil.rmtree(site / "plain", ignore_errors=True)
+    return build(site, "plain", **PLAIN)[0]
+
+
+def edit(site, relative, old, new):
+    path = site / "content" / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def title_of(site, relative):
+    text = (site / "content" / relative).read_text(encoding="utf-8")
+    return next(line.split(":", 1)[1].strip() for line in text.splitlines()
+                if line.startswith("title:"))
+
+
+def test_cold_warm_and_parallel_builds_match_a_plain_build(site, caplog):
+    plain = plain_build(site)
+    cold, (rendered, reused) = build(site, "site", caplog, **PARALLEL)
+    assert_same_site(plain, cold)
+    assert reused == 0 and rendered > 100
+
+    warm, (rendered_again, reused_again) = build(site, "site", caplog, **PARALLEL)
+    assert_same_site(plain, warm)
+    assert (rendered_again, reused_again) == (0, rendered)
+
+
+def test_a_body_edit_renders_only_the_article_page(site, caplog):
+    build(site, "site", caplog, **PARALLEL)
+    path = site / "content" / ARTICLE
+    path.write_text(path.read_text(encoding="utf-8") + "\nMột câu mới ở cuối bài.\n",
+                    encoding="utf-8")
+    after, (rendered, reused) = build(site, "site", caplog, **PARALLEL)
+    assert rendered == 1 and reused > 100
+    assert_same_site(plain_build(site), after)
+    page = next(name for name in after if "so-ket-mot-nam" in name and name.endswith(".html"))
+    assert "Một câu mới ở cuối bài." in after[page].decode("utf-8")
+
+
+def test_a_title_edit_renders_every_page_that_shows_the_title(site, caplog):
+    before, (total, _) = build(site, "site", caplog, **PARALLEL)
+    old_title = title_of(site, ARTICLE)
+    edit(site, ARTICLE, f"title: {old_title}", "title: Sơ kết chương trình (tên mới)")
+    after, (rendered, reused) = build(site, "site", caplog, **PARALLEL)
+
+    assert_same_site(plain_build(site), after)
+    showing = {name for name, data in after.items() if name.endswith(".html")
+               and "Sơ kết chương trình (tên mới)" in data.decode("utf-8")}
+    # The article's page, its neighbours' "previous/next", lists, tag and organisation
+    # pages, related articles elsewhere: all rendered again, and little else.
+    assert len(showing) >= 5
+    assert rendered >= len(showing)
+    assert reused >= total / 2
+    assert all(old_title not in after[name].decode("utf-8") for name in showing)
+
+
+def test_a_template_change_renders_every_page(site, caplog):
+    _, (total, _) = build(site, "site", caplog)
+    base = site / "theme" / "templates" / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("</footer>",
+                                                             "<p>Chân trang mới</p></footer>"),
+                    encoding="utf-8")
+    after, (rendered, reused) = build(site, "site", caplog)
+    assert (rendered, reused) == (total, 0)
+    assert all(b"Ch\xc3\xa2n trang m\xe1\xbb\x9bi" in data for name, data in after.items()
+               if name.endswith(".html") and b"<footer" in data)
+
+
+def test_a_settings_change_renders_every_page(site, caplog):
+    _, (total, _) = build(site, "site", caplog)
+    after, (rendered, reused) = build(site, "site", caplog, SITENAME="Tin hội mới")
+    assert (rendered, reused) == (total, 0)
+    assert any("Tin hội mới" in data.decode("utf-8") for data in after.values()
+               if isinstance(data, bytes))
+
+
+def test_a_page_changed_in_the_output_is_rendered_again(site, caplog):
+    first, _ = build(site, "site", caplog)
+    page = site / "site" / "index.html"
+    page.write_text("sửa tay", encoding="utf-8")
+    after, (rendered, _) = build(site, "site", caplog)
+    assert rendered == 1
+    assert after["index.html"] == first["index.html"]
+
+
+def test_a_damaged_memo_is_a_cold_start(site, caplog):
+    _, (total, _) = build(site, "site", caplog)
+    memo = site / ".cache" / "render" / "memo.pickle"
+    assert pickle.loads(memo.read_bytes())["pages"]
+    memo.write_bytes(b"not a pickle")
+    after, (rendered, reused) = build(site, "site", caplog)
+    assert (rendered, reused) == (total, 0)
+    assert any("hỏng" in r.getMessage() for r in caplog.records)
+    assert_same_site(plain_build(site), after)
+
+
+def test_without_the_cache_nothing_is_kept(site, caplog):
+    build(site, "site", caplog, RENDER_CACHE=False)
+    _, (rendered, reused) = build(site, "site", caplog, RENDER_CACHE=False)
+    assert reused == 0 and rendered > 100
+    assert not (site / ".cache" / "render" / "memo.pickle").exists()
+
+
+def test_a_page_failing_in_a_worker_fails_the_build_with_its_own_error(site):
+    article = site / "theme" / "templates" / "article.html"
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        "{% block content %}", "{% block content %}{{ 1 // (article.title|length * 0) }}", 1),
+        encoding="utf-8")
+    with pytest.raises(ZeroDivisionError):
+        build(site, "site", **PARALLEL)
+    assert not (site / "site").exists()  # the failed build left no half-written output
+
+
+def test_log_records_of_forked_renders_reach_the_build_in_page_order(site, caplog):
+    logger = logging.getLogger("tests.render.loud")
+
+    def loud(value):
+        logger.warning("rendering %s", value)
+        return value
+
+    article = site / "theme" / "templates" / "article.html"
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        "{% block content %}", "{% block content %}{{ article.title|loud }}", 1),
+        encoding="utf-8")
+    settings = pelican_settings(site / "content", site / "x")
+    filters = {**settings.get("JINJA_FILTERS", {}), "loud": loud}
+
+    caplog.set_level(logging.WARNING, logger="tests.render.loud")
+    build(site, "serial", JINJA_FILTERS=filters, RENDER_CACHE=False, RENDER_PROCESSES=1)
+    serial = [r.getMessage() for r in caplog.records if r.name == "tests.render.loud"]
+    caplog.clear()
+    build(site, "parallel", JINJA_FILTERS=filters, RENDER_CACHE=False, **PARALLEL)
+    parallel = [r.getMessage() for r in caplog.records if r.name == "tests.render.loud"]
+    assert len(serial) >= 15
+    assert parallel == serial
