@@ -127,14 +127,11 @@ def demo_site(tmp_path_factory):
     return output, handler.records
 
 
-@pytest.fixture(scope="session")
-def demo_server(demo_site):
-    """The demo site served on 127.0.0.1 (a free port); yields its base URL."""
+def serve(output):
+    """Serve ``output`` on 127.0.0.1 (a free port) in a thread; yield its base URL."""
     import functools
     import http.server
     import threading
-
-    output, _ = demo_site
 
     class QuietHandler(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
@@ -147,6 +144,20 @@ def demo_server(demo_site):
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_site):
+    """The demo site served on 127.0.0.1 (a free port); yields its base URL."""
+    yield from serve(demo_site[0])
+
+
+@pytest.fixture(scope="session")
+def sharded_demo_server(tmp_path_factory):
+    """The demo site with its search index in shards of 5 pages (4 shards), served."""
+    output = tmp_path_factory.mktemp("sharded") / "output"
+    run_build(ROOT / "content", output, SEARCH_SHARD_SIZE=5, SEARCH_CACHE_PATH=None)
+    yield from serve(output)
 
 
 CHROMIUM = "/usr/bin/chromium"

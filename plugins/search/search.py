@@ -20,11 +20,17 @@ ranks an exact ``đường`` first, since the folded copy never contains it);
 ``SEARCH_CACHE_PATH`` — where the last bundle is kept (``".cache/search"``, relative
 to the folder holding ``PATH``; ``None`` for no cache): when the pages to index are
 byte for byte those of the last build, that bundle is copied instead of running
-Pagefind again.
+Pagefind again;
+``SEARCH_SHARD_SIZE`` — ``500``: the index is made of shards of whole years holding
+at least this many pages (``0``: one shard).  The first shard is the bundle itself,
+the others go in ``phan-2/``, ``phan-3/``… inside it, listed in ``tinhoi-shards.json``;
+the search page merges them (Pagefind's ``mergeIndex``).  An edit indexes again only
+its shard, and Pagefind's memory (about 0.25 MB a page) stays that of one shard.
 """
 
 import glob
 import hashlib
+import json
 import logging
 import os
 import re
@@ -44,7 +50,9 @@ DEFAULTS = {
     "SEARCH_FOLDED_WEIGHT": 1.0,
     "SEARCH_LANGUAGE": "vi",
     "SEARCH_CACHE_PATH": os.path.join(".cache", "search"),
+    "SEARCH_SHARD_SIZE": 500,
 }
+SHARDS_FILE = "tinhoi-shards.json"  # the other shards' folders, for search.js to merge
 BODY_MARKER = "data-pagefind-body"
 _WORDS_WITH_D_BAR = re.compile(r"\w*[đĐ]\w*")
 _TAGS = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.DOTALL | re.IGNORECASE)
@@ -150,8 +158,37 @@ def pagefind_command(staging, bundle_path, settings):
             "--force-language", settings["SEARCH_LANGUAGE"], "--quiet"]
 
 
+def shards_of(pages, output, size):
+    """The pages in shards of at least ``size`` pages (the last may be smaller), made of
+    whole years: pages outside a year folder first, then the years, oldest first.
+
+    A new article goes into the last shard and an edited one stays in its own, so a
+    build indexes again only the shard that changed; each Pagefind run also holds only
+    one shard in memory (about 0.25 MB a page).
+    """
+    units = {}
+    for path, html in pages:
+        first = os.path.relpath(path, output).split(os.sep)[0]
+        units.setdefault(first if len(first) == 4 and first.isdigit() else "", []).append(
+            (path, html))
+    shards, current = [], []
+    for key in sorted(units):
+        current += units[key]
+        if size and len(current) >= size:
+            shards.append(current)
+            current = []
+    if current or not shards:
+        shards.append(current)
+    return shards
+
+
+def shard_folder(number):
+    """Where shard ``number`` (0 is the main bundle) goes, inside the main bundle."""
+    return "" if number == 0 else f"phan-{number + 1}"
+
+
 def build_search_index(pelican):
-    """Index the written site with Pagefind."""
+    """Index the written site with Pagefind, shard by shard."""
     settings = pelican.settings
     if not settings.get("SEARCH_ENABLED", True):
         return
@@ -163,24 +200,38 @@ def build_search_index(pelican):
     output = pelican.output_path
     bundle_dir = settings["SEARCH_BUNDLE_DIR"]
     bundle = os.path.join(output, bundle_dir)
-    pages = pages_to_index(output, bundle_dir)
-    cached = _cached_bundle(settings, output, pages)
-    if cached and os.path.isdir(cached):
-        shutil.copytree(cached, bundle)
-        logger.info("search: %d pages unchanged, index taken from the cache", len(pages))
-        return
+    shards = shards_of(pages_to_index(output, bundle_dir), output,
+                       int(settings.get("SEARCH_SHARD_SIZE") or 0))
+    used, indexed = [], 0
+    for number, shard in enumerate(shards):
+        target = os.path.join(bundle, shard_folder(number))
+        cached = _cached_bundle(settings, output, shard)
+        used.append(cached)
+        if cached and os.path.isdir(cached):
+            shutil.copytree(cached, target)
+            continue
+        _index_shard(shard, output, target, settings)
+        indexed += len(shard)
+        if cached:
+            _keep(target, cached)
+    extra = [shard_folder(number) + "/" for number in range(1, len(shards))]
+    with open(os.path.join(bundle, SHARDS_FILE), "w", encoding="utf-8") as handle:
+        json.dump(extra, handle)
+    _forget_other_bundles(settings, used)
+    total = sum(len(shard) for shard in shards)
+    logger.info("search: %d pages in %d shard(s) of %s/: %d indexed, %d from the cache",
+                total, len(shards), bundle_dir, indexed, total - indexed)
+
+
+def _index_shard(pages, output, target, settings):
     with tempfile.TemporaryDirectory(prefix="tinhoi-search-") as staging:
-        count = prepare_pages(pages, output, staging, settings["SEARCH_FOLDED_WEIGHT"])
-        del pages  # the copies are on disk now; the texts need not stay in memory
-        command = pagefind_command(staging, bundle, settings)
+        prepare_pages(pages, output, staging, settings["SEARCH_FOLDED_WEIGHT"])
+        command = pagefind_command(staging, target, settings)
         result = subprocess.run(command, capture_output=True, text=True, check=False)
         if result.returncode != 0:
             detail = (result.stderr or result.stdout).strip()[-2000:]
             raise SearchIndexError(f"Pagefind không lập được chỉ mục tìm kiếm: {detail}")
-    stabilise_filters(bundle)
-    if cached:
-        _keep(bundle, cached)
-    logger.info("search: indexed %d pages into %s/", count, bundle_dir)
+    stabilise_filters(target)
 
 
 def _cached_bundle(settings, output, pages):
@@ -218,20 +269,28 @@ def _pagefind_version():
 
 
 def _keep(bundle, cached):
-    """Copy the new bundle into the cache (renamed into place, so never half-written);
-    older bundles go, the cache keeps only the latest."""
+    """Copy a new bundle into the cache (renamed into place, so never half-written)."""
     parent = os.path.dirname(cached)
     os.makedirs(parent, exist_ok=True)
     partial = tempfile.mkdtemp(prefix=".tmp-", dir=parent)
     try:
         shutil.copytree(bundle, partial, dirs_exist_ok=True)
-        for name in os.listdir(parent):
-            if name != os.path.basename(partial):
-                shutil.rmtree(os.path.join(parent, name), ignore_errors=True)
         os.replace(partial, cached)
     except OSError as error:
         shutil.rmtree(partial, ignore_errors=True)
         logger.debug("search: bundle not cached: %s", error)
+
+
+def _forget_other_bundles(settings, used):
+    """Drop the cached bundles this build did not use: the cache keeps the latest site."""
+    used = {path for path in used if path}
+    if not used:
+        return
+    parent = os.path.dirname(next(iter(used)))
+    for name in os.listdir(parent):
+        path = os.path.join(parent, name)
+        if path not in used:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def register():

@@ -5,6 +5,7 @@ import json
 from search.search import fold_d, folded_words, with_folded_copy
 
 from tests.conftest import run_build
+from tests.perf.test_content_cache import fresh_logs
 
 PLUGINS = ["tinhoi_content", "vietnamese", "search"]
 
@@ -77,14 +78,39 @@ def test_unchanged_pages_reuse_the_last_index(build_site, tmp_path, caplog):
     assert list((tmp_path / ".cache" / "search").iterdir())
     caplog.clear()
     again = run_build(tmp_path / "content", tmp_path / "again", PLUGINS=PLUGINS)
-    assert "index taken from the cache" in caplog.text
+    assert "0 indexed, 4 from the cache" in caplog.text
     assert snapshot(again / "pagefind") == snapshot(first / "pagefind")
     # An edited article is indexed afresh, and only the latest bundle is kept.
     article = tmp_path / "content" / "2018" / "lam-viec.md"
     article.write_text(article.read_text(encoding="utf-8") + "\nĐoạn mới về Đà Nẵng.\n",
                        encoding="utf-8")
     caplog.clear()
+    fresh_logs()  # the message is the first build's again: Pelican would hold it back
     edited = run_build(tmp_path / "content", tmp_path / "edited", PLUGINS=PLUGINS)
-    assert "index taken from the cache" not in caplog.text
+    assert "4 indexed, 0 from the cache" in caplog.text
     assert snapshot(edited / "pagefind") != snapshot(first / "pagefind")
     assert len(list((tmp_path / ".cache" / "search").iterdir())) == 1
+
+
+def test_an_edit_indexes_again_only_its_shard(build_site, tmp_path, caplog, write_article):
+    import json
+    import logging
+
+    for year in (2016, 2017):
+        write_article(f"{year}/tin-{year}.md",
+                      f"---\ntitle: Tin năm {year}\ndate: {year}-03-01 08:00\n"
+                      f"category: Tin tức\n---\nHội khuyến học họp năm {year}.\n")
+    caplog.set_level(logging.INFO, logger="search")
+    first = build_site("basic", PLUGINS=PLUGINS, SEARCH_SHARD_SIZE=1)
+    shards = json.loads((first / "pagefind" / "tinhoi-shards.json").read_text())
+    assert len(shards) >= 2 and all((first / "pagefind" / s / "pagefind.js").exists()
+                                    for s in shards)
+    pages = int(caplog.text.split("search: ")[1].split(" pages")[0])
+    caplog.clear()
+    fresh_logs()
+    article = tmp_path / "content" / "2017" / "tin-2017.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nĐoạn mới.\n", encoding="utf-8")
+    run_build(tmp_path / "content", tmp_path / "edited", PLUGINS=PLUGINS, SEARCH_SHARD_SIZE=1)
+    # The year 2017 is a shard of its own: one page indexed, the others from the cache.
+    assert f"1 indexed, {pages - 1} from the cache" in caplog.text
+    assert len(list((tmp_path / ".cache" / "search").iterdir())) == len(shards) + 1

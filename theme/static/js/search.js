@@ -15,6 +15,11 @@ async function load() {
     pagefind = await import(bundle + "pagefind.js");
     // Favour whole-word matches over prefix matches ("thu" should not rank "thưởng" first).
     await pagefind.options({ baseUrl: root, ranking: { termSimilarity: 4.0 } });
+    // A large site's index comes in shards of whole years: merge the others in.
+    const shards = await fetch(bundle + "tinhoi-shards.json").then((r) => (r.ok ? r.json() : [])).catch(() => []);
+    for (const shard of shards) {
+      await pagefind.mergeIndex(new URL(shard, bundle).href, { baseUrl: root });
+    }
     await fillFilters();
   }
   return pagefind;
