@@ -30,13 +30,20 @@ Settings (defaults in ``DEFAULTS``):
 ``TAGS_CLOUD_STEPS`` (``5``) — the number of weights in ``tag_cloud``;
 ``TAGS_RELATED_COUNT`` (``5``) — related articles per article (``0`` turns them off);
 ``TAGS_RELATED_TAG_WEIGHT`` (``1``) — what one shared tag adds to the score;
-``TAGS_RELATED_ORGANISATION_WEIGHT`` (``1``) — what one shared organisation adds.
+``TAGS_RELATED_ORGANISATION_WEIGHT`` (``1``) — what one shared organisation adds;
+``TAGS_RELATED_CACHE_PATH`` (``".cache/related"``, relative to the folder holding
+``PATH``; ``None``: no cache) — where the last ranking is kept, reused while the
+articles' dates, slugs, tags and organisations and these settings are the same.
 """
 
+import hashlib
 import importlib
 import importlib.util
 import logging
 import math
+import os
+import pickle
+import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -53,6 +60,7 @@ DEFAULTS = {
     "TAGS_RELATED_COUNT": 5,
     "TAGS_RELATED_TAG_WEIGHT": 1,
     "TAGS_RELATED_ORGANISATION_WEIGHT": 1,
+    "TAGS_RELATED_CACHE_PATH": os.path.join(".cache", "related"),
 }
 
 
@@ -201,7 +209,72 @@ def relate_articles(generators):
         return
     for generator in generators:
         if isinstance(generator, ArticlesGenerator):
-            _relate(generator)
+            _relate_with_cache(generator)
+
+
+def _relate_with_cache(generator):
+    """Rank related articles, or take the last build's ranking when nothing it depends
+    on changed: which articles there are, their dates, slugs, tags and organisations,
+    and the settings.  (An edit of an article's text leaves it as it was; ranking
+    2,000 articles sharing a few tags costs seconds.)"""
+    everything = _all_articles(generator)
+    path = _related_cache_path(generator.settings)
+    signature = _related_signature(generator, everything)
+    by_source = {article.source_path: article for article in everything}
+    if path:
+        kept = _load_related(path)
+        if kept and kept[0] == signature and set(kept[1]) == set(by_source):
+            for article in everything:
+                article.related = [by_source[source] for source in kept[1][article.source_path]]
+            return
+    _relate(generator)
+    if path:
+        _store_related(path, signature, {article.source_path: [r.source_path for r in
+                                                               article.related]
+                                         for article in everything})
+
+
+def _related_signature(generator, everything):
+    published = {id(article) for article in generator.articles}
+    digest = hashlib.sha256(repr(tuple(generator.settings[name] for name in (
+        "TAGS_RELATED_COUNT", "TAGS_RELATED_TAG_WEIGHT",
+        "TAGS_RELATED_ORGANISATION_WEIGHT"))).encode())
+    digest.update(Path(__file__).read_bytes())
+    for article in sorted(everything, key=lambda a: a.source_path):
+        digest.update(repr((article.source_path, id(article) in published,
+                            article.date.isoformat(), article.slug,
+                            sorted(_tag_slugs(article)),
+                            sorted(_organisation_slugs(article)))).encode())
+    return digest.hexdigest()
+
+
+def _related_cache_path(settings):
+    folder = settings.get("TAGS_RELATED_CACHE_PATH")
+    if not folder:
+        return None
+    if not os.path.isabs(folder):
+        folder = os.path.join(os.path.dirname(os.path.abspath(settings["PATH"])), folder)
+    return os.path.join(folder, "related.pickle")
+
+
+def _load_related(path):
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+        return None
+
+
+def _store_related(path, signature, related):
+    """Keep the ranking (renamed into place: never half-written)."""
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        handle, partial = tempfile.mkstemp(prefix=".related-", dir=os.path.dirname(path))
+        with os.fdopen(handle, "wb") as stream:
+            pickle.dump((signature, related), stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, path)
+    except OSError as error:
+        logger.debug("taxonomy: related articles not cached: %s", error)
 
 
 def _relate(generator):

@@ -100,6 +100,34 @@ def test_related_count_is_a_setting(tmp_path):
     assert related_titles(page) == ["Cùng chủ đề và tổ chức", "Cùng hai chủ đề"]
 
 
+def test_the_ranking_is_reused_until_tags_dates_or_articles_change(tmp_path, monkeypatch):
+    import taxonomy.taxonomy as module
+
+    shutil.copytree(FIXTURES / "taxonomy" / "content", tmp_path / "content")
+    run_build(tmp_path / "content", tmp_path / "out", PLUGINS=PLUGINS)
+    assert (tmp_path / ".cache" / "related" / "related.pickle").exists()
+
+    ranked = []
+    original = module._relate
+    monkeypatch.setattr(module, "_relate", lambda g: (ranked.append(g), original(g)))
+    source = tmp_path / "content" / "2019" / "cung-mot-chu-de.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nMột câu nữa.\n",
+                      encoding="utf-8")
+    output = run_build(tmp_path / "content", tmp_path / "out", PLUGINS=PLUGINS)
+    assert ranked == []  # a text edit: the last ranking, not a new one
+    page = parse_html(output / "2019" / "bai-goc-ve-khuyen-hoc" / "index.html")
+    assert related_titles(page)[:3] == ["Cùng chủ đề và tổ chức", "Cùng hai chủ đề",
+                                        "Cùng một chủ đề"]
+
+    # The article loses its shared tag: ranked again, and it falls behind the newest.
+    source.write_text(source.read_text(encoding="utf-8").replace("[khuyến học]", "[khác]"),
+                      encoding="utf-8")
+    output = run_build(tmp_path / "content", tmp_path / "out", PLUGINS=PLUGINS)
+    assert len(ranked) == 1
+    page = parse_html(output / "2019" / "bai-goc-ve-khuyen-hoc" / "index.html")
+    assert "Cùng một chủ đề" not in related_titles(page)[:3]
+
+
 def test_categories_in_vietnamese_order_and_paginated(site):
     index = parse_html(site / "chuyen-muc" / "index.html")
     names = [a.text for a in index.xpath("//main//ul/li/a")]
