@@ -38,6 +38,7 @@ import multiprocessing
 import os
 import pickle
 import platform
+import shutil
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -130,8 +131,10 @@ class ContentCache:
             return self.key(source_path, handle.read())
 
     def path(self, key):
-        """Where the entry for ``key`` is stored."""
-        return os.path.join(self.folder, key[:2], key + ".pickle")
+        """Where the entry for ``key`` is stored (noted as used by this build)."""
+        path = os.path.join(self.folder, key[:2], key + ".pickle")
+        _USED.setdefault(self.folder, set()).add(path)
+        return path
 
     def has(self, key):
         """Whether an entry is stored for ``key`` (without checking its probes)."""
@@ -168,6 +171,38 @@ class ContentCache:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
             raise
+
+
+# Entries each cache folder gave or took in this build: what pruning keeps.
+_USED = {}
+
+
+def prune(settings):
+    """Drop what the last read of every file no longer needs: the entries of files
+    edited or removed since, and the folders of other settings or plugin code.
+
+    Called once every file has been read.  Returns the number of files removed.
+    """
+    removed = 0
+    root = cache_root(settings)
+    in_use = {folder: used for folder, used in _USED.items() if os.path.dirname(folder) == root}
+    if not in_use:
+        return 0
+    for sibling in os.listdir(root):
+        path = os.path.join(root, sibling)
+        if path not in in_use and os.path.isdir(path):
+            shutil.rmtree(path, ignore_errors=True)
+            removed += 1
+    for folder, used in in_use.items():
+        for current, _dirs, files in os.walk(folder):
+            for name in files:
+                path = os.path.join(current, name)
+                if path not in used and name.endswith(".pickle"):
+                    with contextlib.suppress(OSError):
+                        os.unlink(path)
+                        removed += 1
+        del _USED[folder]
+    return removed
 
 
 # -- parallel conversion -------------------------------------------------------------

@@ -6,7 +6,9 @@ every lead photo named in a front-matter is copied to the output.
 
 What the reader makes of each file is kept in a persistent cache (``cache.py``)
 and files missing from it are converted in parallel processes before Pelican
-reads them one by one.  Settings:
+reads them one by one.  Once every file is read, the entries no file needs any
+more (files edited or removed since) and the folders of other settings or plugin
+code are removed.  Settings:
 
 ``TINHOI_CACHE_PATH`` — ``".cache/content"``: the cache folder, relative to the
 folder holding ``PATH`` (or absolute).  Keep it outside ``OUTPUT_PATH``.
@@ -61,6 +63,17 @@ def _convert_uncached(generator, paths, excludes):
     cache.convert_in_parallel(reader, [f for f in files if os.path.isfile(f)])
 
 
+def prune_cache(generators):
+    """Once articles and pages are read, drop the cache entries no file needs now."""
+    if not generators:
+        return
+    settings = generators[0].settings
+    if cache.get(settings, "TINHOI_CONTENT_CACHE"):
+        removed = cache.prune(settings)
+        if removed:
+            logger.info("Bộ nhớ đệm nội dung: bỏ %d mục cũ", removed)
+
+
 def link_lead_photos(generator):
     """Ask the static generator to copy each lead photo (the body's are linked already)."""
     contents = [
@@ -82,3 +95,4 @@ def register():
     signals.page_generator_init.connect(convert_pages)
     signals.article_generator_finalized.connect(link_lead_photos)
     signals.page_generator_finalized.connect(link_lead_photos)
+    signals.all_generators_finalized.connect(prune_cache)

@@ -228,3 +228,21 @@ def test_cache_entries_are_never_half_written(content, tmp_path, monkeypatch, ca
     for path in cache_entries(content):
         path.write_bytes(path.read_bytes()[:20])
     assert_same_site(expected, snapshot(tinhoi_build(content, tmp_path / "site")))
+
+
+def test_stale_entries_and_folders_are_pruned(content, tmp_path):
+    tinhoi_build(content, tmp_path / "site")
+    sources = list(content.rglob("*.md"))
+    assert len(cache_entries(content)) == len(sources)
+    other = content.parent / ".cache" / "content" / ("0" * 32)
+    other.mkdir()
+    (other / "old.pickle").write_bytes(b"an entry of other settings")
+
+    source = content / EDITED
+    source.write_text(source.read_text(encoding="utf-8") + "\nMột câu mới.\n", encoding="utf-8")
+    (content / "2020" / "ho-tro-hoc-sinh-hoc-truc-tuyen.md").unlink()
+    tinhoi_build(content, tmp_path / "site")
+    # One entry per file as it is now: the edited file's old entry and the removed
+    # file's entry are gone, and so is the folder of other settings.
+    assert len(cache_entries(content)) == len(sources) - 1
+    assert not other.exists()
