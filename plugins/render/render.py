@@ -3,9 +3,9 @@
 Pelican renders and writes every page on every build, on one core.  This plugin's
 writer (``get_writer``) instead
 
-1. queues each page Pelican asks it to write, and once every generator has run
-   (before the static files are copied and before ``finalized``, when the search
-   index reads the pages),
+1. queues each page Pelican asks it to write, and writes the queue every
+   ``RENDER_BATCH`` pages and once every generator has run (before the static files
+   are copied and before ``finalized``, when the search index reads the pages),
 2. reuses a page from the last build when every value its template read last time
    (context names, article attributes, articles handed to filters) has the same
    digest now (see :mod:`.trace`) and the build's fingerprint (templates, plugin
@@ -28,6 +28,8 @@ Settings (defaults in ``DEFAULTS``):
 the folder holding ``PATH`` (or absolute);
 ``RENDER_PROCESSES`` (``None``: one per core) — processes rendering pages;
 ``RENDER_MIN_PARALLEL`` (``40``) — fewer pages than this render in one process;
+``RENDER_BATCH`` (``1000``) — pages queued before they are written (a queued page holds
+a copy of the context: this bounds the memory the queue takes);
 ``RENDER_PREVIOUS_OUTPUT`` (``None``: ``OUTPUT_PATH``) — where the last build's pages
 are, for a build written to a fresh folder (``tinhoi build`` sets it).
 """
@@ -54,6 +56,7 @@ DEFAULTS = {
     "RENDER_CACHE_PATH": ".cache/render",
     "RENDER_PROCESSES": None,
     "RENDER_MIN_PARALLEL": 40,
+    "RENDER_BATCH": 1000,
     "RENDER_PREVIOUS_OUTPUT": None,
 }
 CONTENT_LISTS = ("articles", "translations", "drafts", "drafts_translations",
@@ -133,6 +136,11 @@ class RenderWriter(Writer):
         self._pending = None
         self._memo = None
         self._names = set()
+        self._rendered = self._reused = self._processes = 0
+        self._seconds = 0.0
+        # Digests of the values every page reads (the article list, the settings…), made
+        # once for the build and inherited by the forked processes.
+        self._fingerprinter = Fingerprinter()
 
     def write_file(self, name, template, context, *args, **kwargs):
         """Queue ``name`` (and its paginated pages) to be written at the flush."""
@@ -148,6 +156,8 @@ class RenderWriter(Writer):
             job.name = os.path.relpath(filename, self.output_path).replace(os.sep, "/")
             self._jobs.pop(filename, None)
             self._jobs[filename] = job
+            if len(self._jobs) >= int(self.settings.get("RENDER_BATCH") or 1000):
+                self._write_queued()
         return _Sink()
 
     def _claim(self, filename, override):
@@ -172,7 +182,22 @@ class RenderWriter(Writer):
     # -- the flush -----------------------------------------------------------------
 
     def flush(self):
-        """Write every queued page: reuse the unchanged ones, render the others."""
+        """Write every queued page, then keep what each page read for the next build."""
+        self._write_queued()
+        if self._memo is None:
+            return
+        self._memo.forget_except(self._names)
+        self._memo.save()
+        logger.info("Trang: %d trang dựng lại, %d trang không đổi giữ nguyên "
+                    "(%.1f giây, %d tiến trình)", self._rendered, self._reused,
+                    self._seconds, self._processes)
+
+    def _write_queued(self):
+        """Reuse the unchanged queued pages and render the others.
+
+        Called for every ``RENDER_BATCH`` pages queued (a queued page holds a copy of
+        the whole context, so the queue must stay short) and at the flush.
+        """
         if not self._jobs:
             return
         started = time.perf_counter()
@@ -184,14 +209,14 @@ class RenderWriter(Writer):
         processes = max(1, int(self.settings.get("RENDER_PROCESSES") or os.cpu_count() or 1))
         if len(to_render) < int(self.settings.get("RENDER_MIN_PARALLEL", 40)):
             processes = 1
-        for job, (digest, reads) in zip(to_render, _render_all(to_render, processes), strict=True):
+        rendered = _render_all(to_render, processes, self._fingerprinter)
+        for job, (digest, reads) in zip(to_render, rendered, strict=True):
             memo.record(job.name, job.template.name, reads, digest, job.siteurl)
         self._names.update(job.name for job in jobs)
-        memo.forget_except(self._names)
-        memo.save()
-        logger.info("Trang: %d trang dựng lại, %d trang không đổi giữ nguyên "
-                    "(%.1f giây, %d tiến trình)", len(to_render), len(jobs) - len(to_render),
-                    time.perf_counter() - started, processes)
+        self._rendered += len(to_render)
+        self._reused += len(jobs) - len(to_render)
+        self._seconds += time.perf_counter() - started
+        self._processes = max(self._processes, processes)
 
     def _memo_for(self, jobs):
         if self._memo is None:
@@ -249,15 +274,19 @@ def _remove(path):
 
 # -- rendering -------------------------------------------------------------------------
 
-_SHARED = []  # the jobs of the flush running now, inherited by forked processes
+# The jobs being written and the build's digests, inherited by the forked processes.
+_SHARED = []
+_SHARED_FINGERPRINTER = []
 
 
-def _render_all(jobs, processes):
+def _render_all(jobs, processes, fingerprinter):
     """``[(digest of the bytes, reads)]`` for ``jobs``, in their order."""
     if processes <= 1 or len(jobs) < 2:
-        fingerprinter = Fingerprinter()
         return [_render_one(job, fingerprinter) for job in jobs]
+    for value in jobs[0].localcontext.values():  # digested here once, not in each process
+        fingerprinter.digest(value)
     _SHARED[:] = jobs
+    _SHARED_FINGERPRINTER[:] = [fingerprinter]
     shares = [list(range(start, len(jobs), processes)) for start in range(processes)]
     results = [None] * len(jobs)
     try:
@@ -271,7 +300,7 @@ def _render_all(jobs, processes):
                     results[index] = result
     finally:
         _SHARED.clear()
-    fingerprinter = Fingerprinter()
+        _SHARED_FINGERPRINTER.clear()
     for index, result in enumerate(results):
         if result[0] == "error":  # render it here, so the real exception is raised
             results[index] = _render_one(jobs[index], fingerprinter)
@@ -291,7 +320,7 @@ def _render_share(indices, forked=True):
     a forked process, a page that failed gives ``("error", …)``: the parent renders it
     again, so that the build fails with the page's own exception.
     """
-    fingerprinter = Fingerprinter()
+    fingerprinter = _SHARED_FINGERPRINTER[0]
     results = []
     with _CapturedLogs() as logs:
         for index in indices:
