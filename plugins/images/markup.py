@@ -181,6 +181,7 @@ PHOTO_BLOCK = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>\n?")
+ANY_IMG = re.compile(r"<img\b", re.IGNORECASE)
 
 
 def rewrite_photos(text, replace):
@@ -189,6 +190,8 @@ def rewrite_photos(text, replace):
     ``replace`` returns new markup, ``None`` to keep the tag, or ``""`` to drop
     the photo (with its ``<figure>`` when it is the figure's only photo).
     """
+    if not ANY_IMG.search(text):
+        return text  # most articles have no photo in their text: skip the long pattern
     dropped = False
 
     def substitute(match):

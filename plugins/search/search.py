@@ -21,6 +21,7 @@ ranks an exact ``đường`` first, since the folded copy never contains it);
 to the folder holding ``PATH``; ``None`` for no cache): when the pages to index are
 byte for byte those of the last build, that bundle is copied instead of running
 Pagefind again;
+``SEARCH_PROCESSES`` — ``None`` (two, or one on a single core): shards indexed at once;
 ``SEARCH_SHARD_SIZE`` — ``500``: the index is made of shards of whole years holding
 at least this many pages (``0``: one shard).  The first shard is the bundle itself,
 the others go in ``phan-2/``, ``phan-3/``… inside it, listed in ``tinhoi-shards.json``;
@@ -28,6 +29,7 @@ the search page merges them (Pagefind's ``mergeIndex``).  An edit indexes again 
 its shard, and Pagefind's memory (about 0.25 MB a page) stays that of one shard.
 """
 
+import concurrent.futures
 import glob
 import hashlib
 import json
@@ -202,25 +204,41 @@ def build_search_index(pelican):
     bundle = os.path.join(output, bundle_dir)
     shards = shards_of(pages_to_index(output, bundle_dir), output,
                        int(settings.get("SEARCH_SHARD_SIZE") or 0))
-    used, indexed = [], 0
-    for number, shard in enumerate(shards):
-        target = os.path.join(bundle, shard_folder(number))
-        cached = _cached_bundle(settings, output, shard)
-        used.append(cached)
-        if cached and os.path.isdir(cached):
-            shutil.copytree(cached, target)
-            continue
-        _index_shard(shard, output, target, settings)
-        indexed += len(shard)
-        if cached:
-            _keep(target, cached)
+    keys = [_cached_bundle(settings, output, shard) for shard in shards]
+    with tempfile.TemporaryDirectory(prefix="tinhoi-search-") as work:
+        # Shards are indexed side by side (Pagefind keeps about 1.5 cores busy), each
+        # into a folder of its own, then put in place in order: the first shard is the
+        # bundle that holds the others.
+        jobs = [(number, shard, keys[number]) for number, shard in enumerate(shards)]
+        with concurrent.futures.ThreadPoolExecutor(_processes(settings)) as pool:
+            ready = list(pool.map(lambda job: _shard_bundle(*job, output, work, settings),
+                                  jobs))
+        for number, (folder, _fresh) in enumerate(ready):
+            shutil.copytree(folder, os.path.join(bundle, shard_folder(number)),
+                            dirs_exist_ok=number == 0)
     extra = [shard_folder(number) + "/" for number in range(1, len(shards))]
     with open(os.path.join(bundle, SHARDS_FILE), "w", encoding="utf-8") as handle:
         json.dump(extra, handle)
-    _forget_other_bundles(settings, used)
+    _forget_other_bundles(settings, keys)
     total = sum(len(shard) for shard in shards)
+    indexed = sum(len(shard) for shard, (_, fresh) in zip(shards, ready, strict=True) if fresh)
     logger.info("search: %d pages in %d shard(s) of %s/: %d indexed, %d from the cache",
                 total, len(shards), bundle_dir, indexed, total - indexed)
+
+
+def _processes(settings):
+    return max(1, int(settings.get("SEARCH_PROCESSES") or min(2, os.cpu_count() or 1)))
+
+
+def _shard_bundle(number, pages, cached, output, work, settings):
+    """``(folder holding the shard's bundle, whether it was indexed now)``."""
+    if cached and os.path.isdir(cached):
+        return cached, False
+    target = os.path.join(work, str(number))
+    _index_shard(pages, output, target, settings)
+    if cached:
+        _keep(target, cached)
+    return target, True
 
 
 def _index_shard(pages, output, target, settings):
