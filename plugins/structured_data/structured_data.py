@@ -42,7 +42,6 @@ DEFAULTS = {
 
 _HTML_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
                  "\u2028": "\\u2028", "\u2029": "\\u2029"}
-_HTML_ESCAPE_TABLE = str.maketrans(_HTML_ESCAPES)
 
 
 def apply_settings(pelican):
@@ -54,7 +53,12 @@ def apply_settings(pelican):
 def dumps_for_html(data):
     """JSON text that is safe inside a ``<script>`` element."""
     text = json.dumps(data, ensure_ascii=False, indent=None, separators=(",", ":"))
-    return text.translate(_HTML_ESCAPE_TABLE)
+    # str.replace per character: str.translate with a table walks the text in Python-level
+    # lookups, ten times slower on the 10 KB of an article's JSON-LD.
+    for character, escape in _HTML_ESCAPES.items():
+        if character in text:
+            text = text.replace(character, escape)
+    return text
 
 
 def _plain(html_text):
