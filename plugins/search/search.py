@@ -214,8 +214,10 @@ def build_search_index(pelican):
             ready = list(pool.map(lambda job: _shard_bundle(*job, output, work, settings),
                                   jobs))
         for number, (folder, _fresh) in enumerate(ready):
+            # Hard links: the same files as the cache's (and as the last build's, when
+            # the shard did not change), so nothing is copied or compared byte by byte.
             shutil.copytree(folder, os.path.join(bundle, shard_folder(number)),
-                            dirs_exist_ok=number == 0)
+                            dirs_exist_ok=number == 0, copy_function=_link_or_copy)
     extra = [shard_folder(number) + "/" for number in range(1, len(shards))]
     with open(os.path.join(bundle, SHARDS_FILE), "w", encoding="utf-8") as handle:
         json.dump(extra, handle)
@@ -224,6 +226,14 @@ def build_search_index(pelican):
     indexed = sum(len(shard) for shard, (_, fresh) in zip(shards, ready, strict=True) if fresh)
     logger.info("search: %d pages in %d shard(s) of %s/: %d indexed, %d from the cache",
                 total, len(shards), bundle_dir, indexed, total - indexed)
+
+
+def _link_or_copy(source, target):
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+    return target
 
 
 def _processes(settings):
@@ -236,8 +246,8 @@ def _shard_bundle(number, pages, cached, output, work, settings):
         return cached, False
     target = os.path.join(work, str(number))
     _index_shard(pages, output, target, settings)
-    if cached:
-        _keep(target, cached)
+    if cached and _keep(target, cached):
+        return cached, True  # the site links to the cache's files from its first build
     return target, True
 
 
@@ -287,7 +297,8 @@ def _pagefind_version():
 
 
 def _keep(bundle, cached):
-    """Copy a new bundle into the cache (renamed into place, so never half-written)."""
+    """Copy a new bundle into the cache (renamed into place, so never half-written);
+    return whether it is there."""
     parent = os.path.dirname(cached)
     os.makedirs(parent, exist_ok=True)
     partial = tempfile.mkdtemp(prefix=".tmp-", dir=parent)
@@ -297,6 +308,8 @@ def _keep(bundle, cached):
     except OSError as error:
         shutil.rmtree(partial, ignore_errors=True)
         logger.debug("search: bundle not cached: %s", error)
+        return False
+    return True
 
 
 def _forget_other_bundles(settings, used):
