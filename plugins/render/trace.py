@@ -75,12 +75,30 @@ class TracingContext(Context):
 
 def _note_arguments(args, kwargs):
     for value in (*args, *kwargs.values()):
-        if isinstance(value, Content):
-            _current.whole(value)
-        elif isinstance(value, (list, tuple)):
-            for item in value:
-                if isinstance(item, Content):
-                    _current.whole(item)
+        _note_contents(value, ARGUMENT_DEPTH)
+
+
+# How deep the content objects inside a filter's arguments are looked for: an article
+# list, a ``{year: [articles]}`` index, a paginator page holding its articles.
+ARGUMENT_DEPTH = 3
+_SKIPPED = frozenset({"settings", "_context", "context"})
+
+
+def _note_contents(value, depth):
+    if isinstance(value, Content):
+        _current.whole(value)
+    elif depth <= 0 or isinstance(value, (str, bytes, int, float)):
+        return
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for item in value:
+            _note_contents(item, depth - 1)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _note_contents(item, depth - 1)
+    elif hasattr(value, "__dict__") and not callable(value):
+        for name, item in vars(value).items():
+            if name not in _SKIPPED:
+                _note_contents(item, depth - 1)
 
 
 def _traced_callable(function):

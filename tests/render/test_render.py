@@ -4,6 +4,7 @@ Every build here is compared, file by file, with a plain build of the same conte
 (no reuse, one process): the optimisations must never change a byte.
 """
 
+import html
 import logging
 import pickle
 import shutil
@@ -188,3 +189,31 @@ def test_log_records_of_forked_renders_reach_the_build_in_page_order(site, caplo
     parallel = [r.getMessage() for r in caplog.records if r.name == "tests.render.loud"]
     assert len(serial) >= 15
     assert parallel == serial
+
+
+def titles_inside(index):
+    """A filter reading articles the template never touches itself."""
+    return " | ".join(article.title for group in index.values() for article in group)
+
+
+def test_articles_inside_a_filters_arguments_are_read_whole(site, caplog):
+    # The "Giới thiệu" page names the newest article only through the filter.
+    page = site / "theme" / "templates" / "page.html"
+    page.write_text(page.read_text(encoding="utf-8").replace(
+        "{% block content %}",
+        '{% block content %}<p hidden>{{ {"moi": articles[:1]}|titles_inside }}</p>', 1),
+        encoding="utf-8")
+    settings = pelican_settings(site / "content", site / "x")
+    filters = {**settings.get("JINJA_FILTERS", {}), "titles_inside": titles_inside}
+    first, _ = build(site, "site", caplog, JINJA_FILTERS=filters, **PARALLEL)
+    shown = first["gioi-thieu/index.html"].decode("utf-8").split("<p hidden>")[1].split("</p>")[0]
+    title = html.unescape(shown.split(" | ")[0])
+    source = next(p for p in (site / "content").rglob("*.md")
+                  if f"title: {title}\n" in p.read_text(encoding="utf-8"))
+    edit(site, source.relative_to(site / "content"), f"title: {title}",
+         "title: Tên mới chỉ bộ lọc đọc")
+    after, _ = build(site, "site", caplog, JINJA_FILTERS=filters, **PARALLEL)
+    assert "Tên mới chỉ bộ lọc đọc" in after["gioi-thieu/index.html"].decode("utf-8")
+    shutil.rmtree(site / "plain", ignore_errors=True)
+    plain, _ = build(site, "plain", JINJA_FILTERS=filters, **PLAIN)
+    assert_same_site(plain, after)
