@@ -120,13 +120,15 @@ def indexable_pages(output_path, bundle_dir):
 
 
 def pages_to_index(output_path, bundle_dir):
-    """``[(path, html)]`` of every page carrying the indexed body, in a stable order."""
+    """``[(path, digest of its bytes)]`` of every page carrying the indexed body, in a
+    stable order (digests, not texts: a large site's pages need not all be in memory)."""
     found = []
+    marker = BODY_MARKER.encode()
     for _url, path in indexable_pages(output_path, bundle_dir):
-        with open(path, encoding="utf-8") as handle:
-            html = handle.read()
-        if BODY_MARKER in html:
-            found.append((path, html))
+        with open(path, "rb") as handle:
+            data = handle.read()
+        if marker in data:
+            found.append((path, hashlib.blake2b(data, digest_size=16).digest()))
     return found
 
 
@@ -135,7 +137,9 @@ def prepare_pages(pages, output_path, staging, weight):
 
     The copies keep their paths, so Pagefind gives each result its page's URL.
     """
-    for path, html in pages:
+    for path, _digest in pages:
+        with open(path, encoding="utf-8") as handle:
+            html = handle.read()
         target = os.path.join(staging, os.path.relpath(path, output_path))
         os.makedirs(os.path.dirname(target), exist_ok=True)
         with open(target, "w", encoding="utf-8") as handle:
@@ -169,10 +173,9 @@ def shards_of(pages, output, size):
     one shard in memory (about 0.25 MB a page).
     """
     units = {}
-    for path, html in pages:
-        first = os.path.relpath(path, output).split(os.sep)[0]
-        units.setdefault(first if len(first) == 4 and first.isdigit() else "", []).append(
-            (path, html))
+    for page in pages:
+        first = os.path.relpath(page[0], output).split(os.sep)[0]
+        units.setdefault(first if len(first) == 4 and first.isdigit() else "", []).append(page)
     shards, current = [], []
     for key in sorted(units):
         current += units[key]
@@ -281,9 +284,8 @@ def _cached_bundle(settings, output, pages):
     for source in sorted(glob.glob(os.path.join(os.path.dirname(__file__), "*.py"))):
         with open(source, "rb") as handle:
             digest.update(handle.read())
-    for path, html in pages:
-        digest.update(os.path.relpath(path, output).encode() + b"\0")
-        digest.update(html.encode("utf-8", "surrogatepass") + b"\0")
+    for path, page_digest in pages:
+        digest.update(os.path.relpath(path, output).encode() + b"\0" + page_digest)
     return os.path.join(folder, digest.hexdigest()[:32])
 
 
