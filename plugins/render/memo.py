@@ -16,7 +16,7 @@ from .trace import attribute_digest, whole_digest
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 # Settings that differ between two builds of the same site without changing any page:
 # where the output goes, and the build's clock (pages see the clock only through what
 # the plugins computed from it, which their traces hold).
@@ -55,6 +55,16 @@ def build_fingerprint(settings):
     return digest.hexdigest()
 
 
+def _names_digest(keys, digests):
+    """One digest for the values of a page's context names (``None`` if one has none)."""
+    if None in digests:
+        return None
+    digest = hashlib.blake2b(digest_size=16)
+    for key, value in zip(keys, digests, strict=True):
+        digest.update(key.encode() + b"\0" + value)
+    return digest.digest()
+
+
 def _digest_folder(digest, folder):
     if not folder.is_dir():
         return
@@ -81,6 +91,7 @@ class RenderMemo:
         self.context = {}
         self._stale = None
         self._read_ids = {}
+        self._keys = {}
         if fingerprint is not None:
             self._load()
 
@@ -123,14 +134,14 @@ class RenderMemo:
         stored = self.pages.get(name)
         if not stored or stored[0] != template.name:
             return None
-        template_name, names, read_ids, output_digest = stored
+        template_name, (keys, was), read_ids, output_digest = stored
         globals_ = template.environment.globals
         digest = self.fingerprinter.digest
-        for key, was in names:
-            value = localcontext[key] if key in localcontext else globals_.get(key, missing)
-            if digest(value) != was:
-                logger.debug("render: %s changed (%s: %.200r)", name, key, value)
-                return None
+        now = _names_digest(keys, [digest(localcontext[key] if key in localcontext
+                                          else globals_.get(key, missing)) for key in keys])
+        if now is None or now != was:
+            logger.debug("render: %s changed (a context name among %s)", name, keys)
+            return None
         if self._stale is None:
             self._stale = self._stale_reads(template.environment)
         if not self._stale.isdisjoint(read_ids):
@@ -168,10 +179,15 @@ class RenderMemo:
         if reads is None:
             self.pages.pop(name, None)
             return
-        names = tuple((key, digest) for kind, key, digest in reads if kind == "n")
+        names = [(key, digest) for kind, key, digest in reads if kind == "n"]
+        # The names a page reads are the same for most pages of a template: one tuple
+        # for all of them, and one digest per page.
+        keys = tuple(key for key, _ in names)
+        keys = self._keys.setdefault(keys, keys)
         ids = tuple(self._read_id((kind, key, scope, digest))
                     for kind, key, digest in reads if kind != "n")
-        self.pages[name] = (template_name, names, ids, output_digest)
+        self.pages[name] = (template_name, (keys, _names_digest(keys, [d for _, d in names])),
+                            ids, output_digest)
 
     def _read_id(self, read):
         if not self._read_ids:

@@ -19,6 +19,7 @@ import functools
 
 from jinja2.runtime import Context, Undefined, missing
 from pelican.contents import Content
+from pelican.paginator import Page
 
 from .fingerprint import identity
 
@@ -81,7 +82,6 @@ def _note_arguments(args, kwargs):
 # How deep the content objects inside a filter's arguments are looked for: an article
 # list, a ``{year: [articles]}`` index, a paginator page holding its articles.
 ARGUMENT_DEPTH = 3
-_SKIPPED = frozenset({"settings", "_context", "context"})
 
 
 def _note_contents(value, depth):
@@ -95,10 +95,8 @@ def _note_contents(value, depth):
     elif isinstance(value, dict):
         for item in value.values():
             _note_contents(item, depth - 1)
-    elif hasattr(value, "__dict__") and not callable(value):
-        for name, item in vars(value).items():
-            if name not in _SKIPPED:
-                _note_contents(item, depth - 1)
+    elif isinstance(value, Page):  # a paginator page: the articles it shows
+        _note_contents(value.object_list, depth - 1)
 
 
 def _traced_callable(function):
