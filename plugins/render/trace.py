@@ -13,6 +13,13 @@ A page whose every noted read gives the same digest in the next build renders to
 same bytes (templates, filters and settings being the same, which the caller checks
 with one fingerprint for the build), so it need not be rendered again.  This is a
 "verifying trace" in the sense of *Build systems à la carte* (Mokhov et al., 2018).
+
+What is not traced, and so must not change a page without changing one of its reads:
+a template reading the clock or a file itself (use the values the plugins computed:
+``TINHOI_NOW``, the event lists), and Python code other than a filter, test, global or
+method that reads articles while a page renders.  Content objects handed to a filter
+are looked for in its arguments, in lists, dicts and paginator pages three levels deep;
+deeper, they are not.  ``RENDER_CACHE = False`` renders every page.
 """
 
 import functools
