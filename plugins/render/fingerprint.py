@@ -69,6 +69,7 @@ class Fingerprinter:
     def __init__(self):
         self._known = {}
         self._visiting = set()
+        self._attribute_digests = {}
 
     def digest(self, value):
         """The digest of ``value``, or ``None`` when it cannot be summed up."""
@@ -148,6 +149,15 @@ class Fingerprinter:
                 return None
             parts += [name.encode(), part]
         return _hash(b"object", *parts)
+
+    def attribute(self, content, name, read, scope=None):
+        """The digest of ``content.name`` as ``read(content, name)`` reads it, remembered
+        for the build and ``scope`` (what the value may depend on besides the object)."""
+        key = (id(content), name, scope)
+        known = self._attribute_digests.get(key)
+        if known is None:
+            known = self._attribute_digests[key] = (content, self.digest(read(content, name)))
+        return known[1]
 
     def whole(self, content, read, scope=None):
         """Every field of a content object (for a filter or method that took it whole),

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from jinja2.runtime import missing
 
-from .fingerprint import Fingerprinter, code_digest, identity
+from .fingerprint import Fingerprinter, identity
 from .trace import attribute_digest, whole_digest
 
 logger = logging.getLogger(__name__)
@@ -225,6 +225,3 @@ class RenderMemo:
             logger.warning("render: không ghi được bộ nhớ trang %s: %s", self.path, error)
             if os.path.exists(partial):
                 os.unlink(partial)
-
-
-__all__ = ["RenderMemo", "build_fingerprint", "code_digest"]

@@ -46,7 +46,7 @@ from pelican.contents import Article, Page
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from .fingerprint import Fingerprinter
-from .memo import RenderMemo, build_fingerprint
+from .memo import CONTENT_LISTS, RenderMemo, build_fingerprint
 from .trace import Trace, entries, patch_environment, tracing
 
 logger = logging.getLogger(__name__)
@@ -59,9 +59,6 @@ DEFAULTS = {
     "RENDER_BATCH": 1000,
     "RENDER_PREVIOUS_OUTPUT": None,
 }
-CONTENT_LISTS = ("articles", "translations", "drafts", "drafts_translations",
-                 "hidden_articles", "hidden_translations", "pages", "hidden_pages",
-                 "draft_pages")
 
 
 def apply_defaults(pelican):
@@ -275,8 +272,7 @@ def _remove(path):
 # -- rendering -------------------------------------------------------------------------
 
 # The jobs being written and the build's digests, inherited by the forked processes.
-_SHARED = []
-_SHARED_FINGERPRINTER = []
+_forked = {"jobs": [], "fingerprinter": None}
 
 
 def _render_all(jobs, processes, fingerprinter):
@@ -285,8 +281,7 @@ def _render_all(jobs, processes, fingerprinter):
         return [_render_one(job, fingerprinter) for job in jobs]
     for value in jobs[0].localcontext.values():  # digested here once, not in each process
         fingerprinter.digest(value)
-    _SHARED[:] = jobs
-    _SHARED_FINGERPRINTER[:] = [fingerprinter]
+    _forked.update(jobs=jobs, fingerprinter=fingerprinter)
     shares = [list(range(start, len(jobs), processes)) for start in range(processes)]
     results = [None] * len(jobs)
     try:
@@ -299,8 +294,7 @@ def _render_all(jobs, processes, fingerprinter):
                 for index, result in zip(share, waiting.get(), strict=True):
                     results[index] = result
     finally:
-        _SHARED.clear()
-        _SHARED_FINGERPRINTER.clear()
+        _forked.update(jobs=[], fingerprinter=None)
     for index, result in enumerate(results):
         if result[0] == "error":  # render it here, so the real exception is raised
             results[index] = _render_one(jobs[index], fingerprinter)
@@ -320,12 +314,12 @@ def _render_share(indices, forked=True):
     a forked process, a page that failed gives ``("error", …)``: the parent renders it
     again, so that the build fails with the page's own exception.
     """
-    fingerprinter = _SHARED_FINGERPRINTER[0]
+    fingerprinter = _forked["fingerprinter"]
     results = []
     with _CapturedLogs() as logs:
         for index in indices:
             try:
-                digest, reads = _render_one(_SHARED[index], fingerprinter)
+                digest, reads = _render_one(_forked["jobs"][index], fingerprinter)
             except Exception:
                 if not forked:
                     raise

@@ -197,14 +197,10 @@ def entries(trace, fingerprinter, env, scope):
 
 
 def attribute_digest(fingerprinter, env, obj, name, scope):
-    """The digest of ``obj.name`` (cached for the build and ``scope``)."""
-    cache = fingerprinter.__dict__.setdefault("_attribute_digests", {})
-    key = (id(obj), name, scope)
-    if key not in cache:
-        cache[key] = (obj, fingerprinter.digest(read_attribute(env, obj, name)))
-    return cache[key][1]
+    """The digest of ``obj.name`` as a template of ``env`` reads it."""
+    return fingerprinter.attribute(obj, name, functools.partial(read_attribute, env), scope)
 
 
 def whole_digest(fingerprinter, env, obj, scope):
-    """The digest of every field of ``obj`` (cached for the build and ``scope``)."""
-    return fingerprinter.whole(obj, lambda o, n: read_attribute(env, o, n), scope)
+    """The digest of every field of ``obj``."""
+    return fingerprinter.whole(obj, functools.partial(read_attribute, env), scope)

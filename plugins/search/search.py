@@ -207,7 +207,8 @@ def build_search_index(pelican):
     bundle = os.path.join(output, bundle_dir)
     shards = shards_of(pages_to_index(output, bundle_dir), output,
                        int(settings.get("SEARCH_SHARD_SIZE") or 0))
-    keys = [_cached_bundle(settings, output, shard) for shard in shards]
+    base = _bundle_key_base(settings)
+    keys = [_cached_bundle(settings, base, output, shard) for shard in shards]
     with tempfile.TemporaryDirectory(prefix="tinhoi-search-") as work:
         # Shards are indexed side by side (Pagefind keeps about 1.5 cores busy), each
         # into a folder of its own, then put in place in order: the first shard is the
@@ -265,18 +266,9 @@ def _index_shard(pages, output, target, settings):
     stabilise_filters(target)
 
 
-def _cached_bundle(settings, output, pages):
-    """Where the bundle of exactly these pages is (or will be) kept, or ``None``.
-
-    The key is made of the pages as written, the settings that shape the copies
-    handed to Pagefind, this plugin's code and Pagefind's version: the copies are
-    prepared only when the bundle must be built.
-    """
-    folder = settings.get("SEARCH_CACHE_PATH")
-    if not folder:
-        return None
-    if not os.path.isabs(folder):
-        folder = os.path.join(os.path.dirname(os.path.abspath(settings["PATH"])), folder)
+def _bundle_key_base(settings):
+    """What every shard's key starts from: the settings that shape the copies handed to
+    Pagefind, this plugin's code and Pagefind's version (read once per build)."""
     digest = hashlib.sha256()
     for name in ("SEARCH_LANGUAGE", "SEARCH_FOLDED_WEIGHT"):
         digest.update(repr(settings[name]).encode())
@@ -284,6 +276,21 @@ def _cached_bundle(settings, output, pages):
     for source in sorted(glob.glob(os.path.join(os.path.dirname(__file__), "*.py"))):
         with open(source, "rb") as handle:
             digest.update(handle.read())
+    return digest
+
+
+def _cached_bundle(settings, base, output, pages):
+    """Where the bundle of exactly these pages is (or will be) kept, or ``None``.
+
+    The key is ``base`` (see :func:`_bundle_key_base`) and the pages as written: the
+    copies are prepared only when the bundle must be built.
+    """
+    folder = settings.get("SEARCH_CACHE_PATH")
+    if not folder:
+        return None
+    if not os.path.isabs(folder):
+        folder = os.path.join(os.path.dirname(os.path.abspath(settings["PATH"])), folder)
+    digest = base.copy()
     for path, page_digest in pages:
         digest.update(os.path.relpath(path, output).encode() + b"\0" + page_digest)
     return os.path.join(folder, digest.hexdigest()[:32])

@@ -114,3 +114,30 @@ def test_an_edit_indexes_again_only_its_shard(build_site, tmp_path, caplog, writ
     # The year 2017 is a shard of its own: one page indexed, the others from the cache.
     assert f"1 indexed, {pages - 1} from the cache" in caplog.text
     assert len(list((tmp_path / ".cache" / "search").iterdir())) == len(shards) + 1
+
+
+def test_a_failing_pagefind_fails_the_build_and_keeps_the_last_site(tmp_path, monkeypatch):
+    import shutil
+    import sys
+
+    import pytest
+    import search.search as module
+
+    from tests.conftest import FIXTURES, pelican_settings, reset_pelican_signals
+    from tinhoi.build import build
+
+    shutil.copytree(FIXTURES / "basic" / "content", tmp_path / "content")
+    output = tmp_path / "site"
+    settings = dict(PLUGINS=PLUGINS, SEARCH_CACHE_PATH=None)
+    reset_pelican_signals()
+    build(pelican_settings(tmp_path / "content", output, **settings), str(output))
+    before = {p: p.read_bytes() for p in output.rglob("*") if p.is_file()}
+
+    def failing(staging, bundle_path, settings):
+        return [sys.executable, "-c", "import sys; sys.stderr.write('chỉ mục hỏng'); sys.exit(3)"]
+
+    monkeypatch.setattr(module, "pagefind_command", failing)
+    reset_pelican_signals()
+    with pytest.raises(module.SearchIndexError, match="Pagefind không lập được.*chỉ mục hỏng"):
+        build(pelican_settings(tmp_path / "content", output, **settings), str(output))
+    assert {p: p.read_bytes() for p in output.rglob("*") if p.is_file()} == before

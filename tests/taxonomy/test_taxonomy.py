@@ -153,3 +153,13 @@ def test_year_and_month_archives_in_vietnamese(site):
     assert month.findtext(".//h1") == "Lưu trữ: tháng 12 năm 2019"
     archive = parse_html(site / "luu-tru" / "index.html")
     assert [h.text for h in archive.xpath("//main//h2")] == ["Năm 2019", "Năm 2018"]
+
+
+def test_a_damaged_ranking_cache_is_ranked_again(tmp_path):
+    shutil.copytree(FIXTURES / "taxonomy" / "content", tmp_path / "content")
+    run_build(tmp_path / "content", tmp_path / "out", PLUGINS=PLUGINS)
+    (tmp_path / ".cache" / "related" / "related.pickle").write_bytes(b"not a pickle")
+    output = run_build(tmp_path / "content", tmp_path / "out", PLUGINS=PLUGINS)
+    page = parse_html(output / "2019" / "bai-goc-ve-khuyen-hoc" / "index.html")
+    assert related_titles(page)[:3] == ["Cùng chủ đề và tổ chức", "Cùng hai chủ đề",
+                                        "Cùng một chủ đề"]
