@@ -31,6 +31,15 @@ def pelican_settings(content, output, **override):
     return read_settings(str(ROOT / "pelicanconf.py"), override=base)
 
 
+def write_project_settings(folder, extra=""):
+    """A ``pelicanconf.py`` in ``folder``: the project's settings with our theme and
+    plugins, then the ``extra`` lines."""
+    (Path(folder) / "pelicanconf.py").write_text(
+        f"exec(open({str(ROOT / 'pelicanconf.py')!r}, encoding='utf-8').read())\n"
+        f"THEME = {str(ROOT / 'theme')!r}\nPLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n"
+        + extra, encoding="utf-8")
+
+
 def reset_pelican_signals():
     """Disconnect every plugin from Pelican's signals.
 

@@ -7,17 +7,14 @@ import sys
 
 import pytest
 
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, write_project_settings
 
 
 @pytest.fixture
 def project(tmp_path):
     """A project folder with the basic fixture content and settings that use our theme."""
     shutil.copytree(FIXTURES / "basic" / "content", tmp_path / "content")
-    (tmp_path / "pelicanconf.py").write_text(
-        f"exec(open({str(ROOT / 'pelicanconf.py')!r}, encoding='utf-8').read())\n"
-        f"THEME = {str(ROOT / 'theme')!r}\nPLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n",
-        encoding="utf-8")
+    write_project_settings(tmp_path)
     (tmp_path / "publishconf.py").write_text(
         "exec(open('pelicanconf.py', encoding='utf-8').read())\n"
         "SITEURL = 'https://tinhoi.example.org'\nRELATIVE_URLS = False\n", encoding="utf-8")

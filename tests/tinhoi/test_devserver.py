@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, write_project_settings
 from tinhoi.devserver import SCRIPT_PATH, inject
 
 CHROMIUM = "/usr/bin/chromium"
@@ -74,10 +74,7 @@ class Devserver:
 def project(tmp_path):
     shutil.copytree(FIXTURES / "basic" / "content", tmp_path / "content")
     (tmp_path / "content" / "2018" / "hong.md").unlink()
-    (tmp_path / "pelicanconf.py").write_text(
-        f"exec(open({str(ROOT / 'pelicanconf.py')!r}, encoding='utf-8').read())\n"
-        f"THEME = {str(ROOT / 'theme')!r}\nPLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n"
-        "PLUGINS = ['tinhoi_content', 'vietnamese', 'schedule']\n", encoding="utf-8")
+    write_project_settings(tmp_path, "PLUGINS = ['tinhoi_content', 'vietnamese', 'schedule']\n")
     return tmp_path
 
 

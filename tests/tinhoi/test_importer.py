@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, write_project_settings
 from tinhoi.__main__ import main
 from tinhoi.importer.article import recase
 
@@ -22,10 +22,7 @@ HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 def project(tmp_path, monkeypatch):
     """An empty project (settings pointing at our theme and plugins) to import into."""
     (tmp_path / "content").mkdir()
-    (tmp_path / "pelicanconf.py").write_text(
-        f"exec(open({str(ROOT / 'pelicanconf.py')!r}, encoding='utf-8').read())\n"
-        f"THEME = {str(ROOT / 'theme')!r}\nPLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n",
-        encoding="utf-8")
+    write_project_settings(tmp_path)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

@@ -5,7 +5,7 @@ import re
 import pytest
 import yaml
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, write_project_settings
 from tinhoi.__main__ import main
 
 FIELDS = {
@@ -21,10 +21,7 @@ FIELDS["award"] = FIELDS["meeting"] + ("award", "recipients", "value", "sponsor"
 def project(tmp_path, monkeypatch):
     """An empty project; the clock says 22 November 2025, 09:05 in Hà Nội."""
     (tmp_path / "content").mkdir()
-    (tmp_path / "pelicanconf.py").write_text(
-        f"exec(open({str(ROOT / 'pelicanconf.py')!r}, encoding='utf-8').read())\n"
-        f"THEME = {str(ROOT / 'theme')!r}\nPLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n",
-        encoding="utf-8")
+    write_project_settings(tmp_path)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("TINHOI_NOW", "2025-11-22T02:05:00+00:00")
     return tmp_path

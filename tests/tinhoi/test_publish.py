@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, ROOT, parse_html, run_build
+from tests.conftest import FIXTURES, ROOT, parse_html, run_build, write_project_settings
 
 BASE_PLUGINS = ["tinhoi_content", "vietnamese", "schedule"]
 # The feeds and sitemap are written from the published articles too: when their plugins are
@@ -118,11 +118,8 @@ def project(tmp_path):
     shutil.copytree(FIXTURES / "basic" / "content", tmp_path / "content")
     (tmp_path / "content" / "2018" / "hong.md").unlink()
     (tmp_path / "plugins").mkdir()
-    (tmp_path / "pelicanconf.py").write_text(
-        f"exec(open({str(ROOT / 'pelicanconf.py')!r}, encoding='utf-8').read())\n"
-        f"THEME = {str(ROOT / 'theme')!r}\n"
-        f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}, 'plugins']\n"
-        f"PLUGINS = {BASE_PLUGINS!r}\n", encoding="utf-8")
+    write_project_settings(tmp_path,
+                           f"PLUGIN_PATHS.append('plugins')\nPLUGINS = {BASE_PLUGINS!r}\n")
     (tmp_path / "publishconf.py").write_text(
         "exec(open('pelicanconf.py', encoding='utf-8').read())\n"
         "SITEURL = 'https://tinhoi.example.org'\nRELATIVE_URLS = False\n", encoding="utf-8")
