@@ -13,7 +13,6 @@ modification times, so rsync and CDNs transfer nothing for them.
 import logging
 import os
 import shutil
-import stat
 import tempfile
 
 from pelican import Pelican
@@ -97,38 +96,45 @@ def keep_unchanged_files(staging, output_path):
     files with no counterpart in the new site.
     """
     unchanged = changed = 0
-    kept = set()
-    for root, dirs, files in os.walk(staging):
-        dirs.sort()
-        relative_root = os.path.relpath(root, staging)
-        for name in sorted(files):
-            relative = os.path.normpath(os.path.join(relative_root, name))
-            new = os.path.join(staging, relative)
-            old = os.path.join(output_path, relative)
-            if _same_bytes(new, old):
-                _put_old_in_place(old, new)
-                unchanged += 1
-            else:
-                changed += 1
-            kept.add(relative)
-    removed = 0
-    if os.path.isdir(output_path):
-        for root, _dirs, files in os.walk(output_path):
-            relative_root = os.path.relpath(root, output_path)
-            removed += sum(1 for name in files
-                           if os.path.normpath(os.path.join(relative_root, name)) not in kept)
+    old_files = _regular_files(output_path) if os.path.isdir(output_path) else {}
+    new_files = _regular_files(staging)
+    for relative in sorted(new_files):
+        new_stat, old_stat = new_files[relative], old_files.get(relative)
+        if old_stat is not None and _same_bytes(
+                os.path.join(staging, relative), os.path.join(output_path, relative),
+                new_stat, old_stat):
+            # A staged file may already be the old one (linked in by the render plugin):
+            # renaming a link over another link to the same file would do nothing.
+            if (new_stat.st_dev, new_stat.st_ino) != (old_stat.st_dev, old_stat.st_ino):
+                _put_old_in_place(os.path.join(output_path, relative),
+                                  os.path.join(staging, relative))
+            unchanged += 1
+        else:
+            changed += 1
+    removed = sum(1 for relative in old_files if relative not in new_files)
     logger.info("Kết quả: %d tệp không đổi (giữ nguyên), %d tệp mới hoặc đã đổi, %d tệp bị bỏ",
                 unchanged, changed, removed)
     return unchanged, changed, removed
 
 
-def _same_bytes(new, old, chunk=1 << 16):
-    try:
-        new_stat, old_stat = os.lstat(new), os.lstat(old)
-    except OSError:
-        return False
-    if not (stat.S_ISREG(new_stat.st_mode) and stat.S_ISREG(old_stat.st_mode)):
-        return False
+def _regular_files(folder):
+    """``{path relative to folder: stat}`` of every regular file under ``folder`` (links
+    not followed; other kinds of file are left out, so they never count as the same)."""
+    found = {}
+    pending = [("", folder)]
+    while pending:
+        prefix, path = pending.pop()
+        with os.scandir(path) as entries:
+            for entry in entries:
+                relative = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((relative + os.sep, entry.path))
+                elif entry.is_file(follow_symlinks=False):
+                    found[relative] = entry.stat(follow_symlinks=False)
+    return found
+
+
+def _same_bytes(new, old, new_stat, old_stat, chunk=1 << 16):
     if new_stat.st_size != old_stat.st_size:
         return False
     if (new_stat.st_dev, new_stat.st_ino) == (old_stat.st_dev, old_stat.st_ino):
@@ -143,10 +149,6 @@ def _same_bytes(new, old, chunk=1 << 16):
 
 
 def _put_old_in_place(old, new):
-    if os.path.samefile(old, new):
-        # Already the old file (linked in by the render plugin).  Renaming a link over
-        # another link to the same file does nothing, and would leave the temporary.
-        return
     temporary = new + ".tinhoi-keep"
     try:
         os.link(old, temporary)

@@ -6,6 +6,7 @@ GPS position and camera serial — are taken off the list of files to copy.
 """
 
 import contextlib
+import functools
 import logging
 import os
 import posixpath
@@ -240,16 +241,22 @@ def _serve_urls(content, relative):
     ``RELATIVE_URLS``) and calls ``content.get_content(siteurl)``; its own
     ``{static}`` links are only resolved in ``src``/``href``, not in ``srcset``.
     """
-    rendered = {}
-
     def get_content(siteurl):
-        if siteurl not in rendered:
-            text = content._get_content() if hasattr(content, "_get_content") else content._content
-            text = MARKED_URL.sub(lambda m: _join(siteurl, m.group(1), relative), text or "")
-            rendered[siteurl] = content._update_content(text, siteurl)
-        return rendered[siteurl]
+        return _rendered_body(content, siteurl, relative)
 
     content.get_content = get_content
+
+
+@functools.lru_cache(maxsize=64)
+def _rendered_body(content, siteurl, relative):
+    """The body of ``content`` as shown on a page of ``siteurl``.
+
+    Kept for the last few articles only (a page and its neighbours ask again): bodies
+    kept for every article and URL took 10 to 20 KB each until the build ended.
+    """
+    text = content._get_content() if hasattr(content, "_get_content") else content._content
+    text = MARKED_URL.sub(lambda m: _join(siteurl, m.group(1), relative), text or "")
+    return content._update_content(text, siteurl)
 
 
 def _join(siteurl, path, relative):

@@ -40,6 +40,30 @@ def _hash(*parts):
     return digest.digest()
 
 
+# Texts shorter than this are remembered by value once summed up.
+REMEMBERED_TEXT = 1024
+# Containers of plain data (an event's dict, an article's organisations) are digested by
+# their ``marshal`` bytes, in C, instead of value by value.
+PLAIN_CONTAINERS = frozenset({dict, list, tuple})
+# marshal's type codes for a set and a frozenset, whose order changes between processes.
+SET_CODES = (b"<", b">")
+
+
+def _plain_data(value):
+    """``value``'s marshal bytes (format 2, which never refers back to an earlier
+    object, so equal values give equal bytes) when it holds only exact dicts, lists,
+    tuples, strings, numbers, booleans and ``None``; else ``None``.
+
+    A set's order differs from one process to the next: bytes with a set's type
+    code (or text with ``<`` or ``>``, which cannot be told apart) go the slow way.
+    """
+    try:
+        data = marshal.dumps(value, 2)
+    except ValueError:  # another type inside (Markup, an article…), or a cycle
+        return None
+    return None if SET_CODES[0] in data or SET_CODES[1] in data else data
+
+
 def identity(content):
     """``"Article:/path/to/file.md"``: what names a content object across builds."""
     source = getattr(content, "source_path", None)
@@ -68,23 +92,34 @@ class Fingerprinter:
 
     def __init__(self):
         self._known = {}
+        self._texts = {}
         self._visiting = set()
         self._attribute_digests = {}
 
     def digest(self, value):
         """The digest of ``value``, or ``None`` when it cannot be summed up."""
-        # Every value is remembered by id (and kept alive): the same strings, lists and
+        if isinstance(value, str):  # Markup included: it renders as its text
+            # Short texts (names, titles, URLs: read by every page) are remembered by
+            # value; long ones (an article's body, read by its page) are summed up each
+            # time, so that remembering them does not keep every body alive.
+            known = self._texts.get(value)
+            if known is None:
+                known = _hash(b"s", value.encode("utf-8", "surrogatepass"))
+                if len(value) < REMEMBERED_TEXT:
+                    self._texts[value] = known
+            return known
+        if isinstance(value, PRIMITIVES):
+            return _hash(type(value).__name__.encode(), repr(value).encode())
+        # Other values are remembered by id (and kept alive): the same lists and
         # articles are read by thousands of pages.
         key = id(value)
         known = self._known.get(key)
         if known is not None:
             return known[1]
-        if isinstance(value, str):  # Markup included: it renders as its text
-            result = _hash(b"s", value.encode("utf-8", "surrogatepass"))
-        elif isinstance(value, PRIMITIVES):
-            result = _hash(type(value).__name__.encode(), repr(value).encode())
-        elif isinstance(value, bytes):
+        if isinstance(value, bytes):
             result = _hash(b"b", value)
+        elif type(value) in PLAIN_CONTAINERS and (plain := _plain_data(value)) is not None:
+            result = _hash(b"m", plain)
         elif key in self._visiting:
             return _hash(b"cycle")
         else:

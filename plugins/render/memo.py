@@ -6,6 +6,7 @@ import logging
 import os
 import pickle
 import platform
+import sys
 import tempfile
 from pathlib import Path
 
@@ -71,6 +72,14 @@ def _digest_folder(digest, folder):
     for path in sorted(folder.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+
+
+def _shared_key(key):
+    """A read's key with its article's identity interned: the same identity arrives
+    from every page (and every process) that read the article, as a new string."""
+    if isinstance(key, tuple):
+        return (sys.intern(key[0]), sys.intern(key[1]))
+    return sys.intern(key)
 
 
 class RenderMemo:
@@ -184,7 +193,7 @@ class RenderMemo:
         # for all of them, and one digest per page.
         keys = tuple(key for key, _ in names)
         keys = self._keys.setdefault(keys, keys)
-        ids = tuple(self._read_id((kind, key, scope, digest))
+        ids = tuple(self._read_id((kind, _shared_key(key), scope, digest))
                     for kind, key, digest in reads if kind != "n")
         self.pages[name] = (template_name, (keys, _names_digest(keys, [d for _, d in names])),
                             ids, output_digest)

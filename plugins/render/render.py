@@ -16,8 +16,8 @@ writer (``get_writer``) instead
    records in page order, so the output and the log are the same as a serial build.
 
 It also fixes each article's and page's URL once the content is final
-(``override_url``): Pelican formats it again on every use, tens of thousands of
-times in a build.
+(``override_url``), since Pelican formats it again on every use, tens of thousands
+of times in a build; and it remembers Pelican's slugs (:mod:`.slugs`).
 
 Pelican's ``content_written`` signal is sent when a page is queued; its file exists
 once the queue is flushed, before ``finalized``.
@@ -34,6 +34,9 @@ a copy of the context: this bounds the memory the queue takes);
 are, for a build written to a fresh folder (``tinhoi build`` sets it).
 """
 
+import ctypes
+import ctypes.util
+import functools
 import hashlib
 import logging
 import multiprocessing
@@ -42,11 +45,12 @@ import shutil
 import time
 
 from pelican import signals
-from pelican.contents import Article, Page
+from pelican.contents import Article, Content, Page
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from .fingerprint import Fingerprinter
 from .memo import CONTENT_LISTS, RenderMemo, build_fingerprint
+from .slugs import remember_slugs
 from .trace import Trace, entries, patch_environment, tracing
 
 logger = logging.getLogger(__name__)
@@ -210,6 +214,7 @@ class RenderWriter(Writer):
         for job, (digest, reads) in zip(to_render, rendered, strict=True):
             memo.record(job.name, job.template.name, reads, digest, job.siteurl)
         self._names.update(job.name for job in jobs)
+        release_page_memory()
         self._rendered += len(to_render)
         self._reused += len(jobs) - len(to_render)
         self._seconds += time.perf_counter() - started
@@ -244,6 +249,34 @@ class RenderWriter(Writer):
             except OSError:
                 shutil.copy2(old, job.path)
         return True
+
+
+def release_page_memory():
+    """Give back what the written pages no longer need.
+
+    Pelican keeps every article's body as rendered for each site URL (``get_content``
+    is memoized for the whole build): 10 to 20 KB an article, kept until the end.  Once
+    a batch of pages is written, that is dropped (a later page needing a body renders it
+    again), and glibc is asked to return the freed heap to the system.
+    """
+    cache = getattr(Content.get_content, "cache", None)
+    if isinstance(cache, dict):
+        cache.clear()
+    _trim_heap()
+
+
+@functools.cache
+def _malloc_trim():
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc: its allocator keeps its own counsel
+        return None
+
+
+def _trim_heap():
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 def _cache_root(settings):
@@ -412,6 +445,7 @@ def flush_before_last_generator(generators):
 
 def register():
     """Connect the writer, the URL fixing and the flush to Pelican's signals."""
+    remember_slugs()
     signals.initialized.connect(apply_defaults)
     signals.get_writer.connect(get_writer)
     signals.all_generators_finalized.connect(fix_urls)

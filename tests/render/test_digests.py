@@ -1,0 +1,76 @@
+"""plugins/render's building blocks: value digests and remembered slugs."""
+
+import subprocess
+import sys
+
+import pytest
+from pelican.settings import DEFAULT_CONFIG
+from pelican.urlwrappers import Tag
+from pelican.utils import slugify as pelican_slugify
+from render.fingerprint import Fingerprinter
+from render.slugs import remember_slugs, slugify
+
+from tests.conftest import ROOT
+
+SUBS = DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"]
+
+
+@pytest.mark.parametrize("value", [
+    "Hội Khuyến học Đà Nẵng", "ĐOÀN TNCS Hồ Chí Minh", "<b>Học</b> bổng &amp; khen thưởng",
+    "Anh Dương", "Ánh Dương", "  ", "C++ / Python: 100%",
+])
+@pytest.mark.parametrize("preserve_case", [False, True])
+def test_remembered_slugs_are_pelicans(value, preserve_case):
+    for _ in range(2):  # computed, then remembered
+        assert slugify(value, SUBS, preserve_case) == pelican_slugify(
+            value, regex_subs=SUBS, preserve_case=preserve_case)
+    assert slugify(value, [], preserve_case) == pelican_slugify(
+        value, regex_subs=[], preserve_case=preserve_case)
+
+
+def test_tags_use_the_remembered_slugs():
+    remember_slugs()
+    tag = Tag("Hội Khuyến học Đà Nẵng", {"SLUG_REGEX_SUBSTITUTIONS": SUBS})
+    assert tag.slug == "hoi-khuyen-hoc-da-nang"
+    assert tag == "hội khuyến học đà nẵng"
+
+
+def digest_in_new_process(expression):
+    """The digest of ``expression`` made in a fresh interpreter (its own hash seed)."""
+    plugins = str(ROOT / "plugins")
+    code = (f"import sys; sys.path.insert(0, {plugins!r}); "
+            f"from render.fingerprint import Fingerprinter; "
+            f"print(Fingerprinter().digest({expression}).hex())")
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+PLAIN = "{'type': 'signing', 'parties': ['Hội A', 'Đoàn B'], 'n': 3, 'x': 1.5, 'ok': True}"
+
+
+def test_plain_data_digests_are_the_same_in_every_process():
+    assert digest_in_new_process(PLAIN) == digest_in_new_process(PLAIN)
+    # Sets are sorted, not taken in their (per-process) order.
+    with_set = "{'tags': {'ký kết', 'khuyến học', 'học bổng', 'trao giải'}}"
+    assert digest_in_new_process(with_set) == digest_in_new_process(with_set)
+
+
+@pytest.mark.parametrize("other", [
+    {"type": "signing", "parties": ["Hội A", "Đoàn C"], "n": 3, "x": 1.5, "ok": True},
+    {"type": "signing", "parties": ["Hội A", "Đoàn B"], "n": 3, "x": 1.5, "ok": 1},
+    {"parties": ["Hội A", "Đoàn B"], "type": "signing", "n": 3, "x": 1.5, "ok": True},
+    {"type": "signing", "parties": ("Hội A", "Đoàn B"), "n": 3, "x": 1.5, "ok": True},
+])
+def test_plain_data_that_differs_has_another_digest(other):
+    value = eval(PLAIN)  # noqa: S307 — a literal of this file
+    assert Fingerprinter().digest(value) == Fingerprinter().digest(eval(PLAIN))  # noqa: S307
+    assert Fingerprinter().digest(value) != Fingerprinter().digest(other)
+
+
+def test_containers_of_other_objects_are_digested_value_by_value():
+    class Box:
+        def __init__(self, value):
+            self.value = value
+
+    assert Fingerprinter().digest([Box(1), "a"]) == Fingerprinter().digest([Box(1), "a"])
+    assert Fingerprinter().digest([Box(1), "a"]) != Fingerprinter().digest([Box(2), "a"])
