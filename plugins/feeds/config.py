@@ -25,6 +25,7 @@ DEFAULTS = {
     "FEEDS_ORGANISATION_RSS": "feeds/to-chuc/{slug}.rss.xml",
     "FEEDS_SUBSCRIBE_URL": "theo-doi/",
     "FEEDS_SUBSCRIBE_SAVE_AS": "theo-doi/index.html",
+    "FEEDS_CACHE_PATH": ".cache/feeds",
 }
 
 PER_SLUG_PATHS = (

@@ -57,7 +57,10 @@ a date meaning the end of that day, an ISO string, or ``None`` for the build's t
 ``None``: the events plugin's ``EVENTS_TYPE_URL`` when it is on, else the home page);
 ``FEEDS_CATEGORY_ATOM``, ``FEEDS_CATEGORY_RSS``, ``FEEDS_TAG_ATOM``,
 ``FEEDS_TAG_RSS``, ``FEEDS_ORGANISATION_ATOM``, ``FEEDS_ORGANISATION_RSS``;
-``FEEDS_SUBSCRIBE_URL``, ``FEEDS_SUBSCRIBE_SAVE_AS`` — the "Theo dõi" page.
+``FEEDS_SUBSCRIBE_URL``, ``FEEDS_SUBSCRIBE_SAVE_AS`` — the "Theo dõi" page;
+``FEEDS_CACHE_PATH`` (``".cache/feeds"``, relative to the folder holding ``PATH``) —
+where the documents of the last build are kept, by the digest of their entries, to be
+reused when the entries are the same (``None``: make every document).
 
 Templates get the ``feed_links(kind, key)`` global: the ``<link rel="alternate">``
 data of the site feed (``kind="site"``) or of the feed of one event type, category,

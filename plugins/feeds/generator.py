@@ -8,6 +8,7 @@ from pelican.generators import Generator
 from pelican.utils import sanitised_join
 from pelican.writers import FileOverwriteFailedError
 
+from .cache import FeedCache, cache_folder
 from .catalog import Feed, FeedCatalog
 from .config import FeedsSettingsError, feeds_now, site_base
 from .entries import EntryBuilder, absolute_url, aware, id_authority
@@ -147,6 +148,7 @@ class FeedsGenerator(Generator):
         builder = EntryBuilder(settings, self.base, id_authority(settings, self.base),
                                labels["_all"])
         limit = settings["FEEDS_MAX_ITEMS"]
+        cache = FeedCache(cache_folder(settings))
         written = {}
         for feed in self.catalog:
             items = [builder.item(article) for article in feed.articles[:limit]]
@@ -170,8 +172,10 @@ class FeedsGenerator(Generator):
                                    path, written[path], f"{kind} '{feed.key}'")
                     continue
                 written[path] = f"{kind} '{feed.key}'"
-                self._write(path, render({**meta, "self_url": absolute_url(self.base, path)},
-                                         items))
+                self._write(path, cache.document(
+                    render, {**meta, "self_url": absolute_url(self.base, path)}, items))
+        cache.prune()
+        logger.debug("feeds: %d documents from the cache, %d made", cache.hits, cache.misses)
 
     def _write(self, path, data):
         target = sanitised_join(self.output_path, path)

@@ -487,3 +487,48 @@ def test_no_feed_for_an_empty_site(tmp_path):
     output = build(tmp_path, content)
     assert not (output / "feeds").exists()
     assert parse_html(output / "theo-doi" / "index.html").xpath("//p[@class='empty']")
+
+
+# -- the feed cache ---------------------------------------------------------------------
+
+
+def feed_documents(output):
+    return {p.relative_to(output).as_posix(): p.read_bytes()
+            for p in (output / "feeds").rglob("*.*")}
+
+
+def test_an_edit_remakes_the_feeds_holding_the_article_and_reuses_the_others(tmp_path):
+    content = copy_fixture(tmp_path)
+    build(tmp_path, content)
+    cache = tmp_path / ".cache" / "feeds"
+    before = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
+    assert len(before) > 30
+    edit(content / "2018" / "ky-ket.md", {"title: Ký kết chương trình phối hợp":
+                                          "title: Lễ ký kết chương trình phối hợp"})
+    output = build(tmp_path, content)
+    new_title = "Lễ ký kết chương trình phối hợp giai đoạn 2018–2020"
+    holding = {"feeds/tat-ca.rss.xml", "feeds/su-kien/ky-ket.atom.xml",
+               "feeds/chu-de/ky-ket.rss.xml", "feeds/chuyen-muc/phoi-hop.atom.xml"}
+    for name in holding:
+        assert entry_by_title(parsed(output / name), new_title), name
+    after = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
+    kept = set(before) & set(after)
+    # The feeds without the article were read back; each one holding it was made again,
+    # and its old document was dropped from the cache.
+    assert kept and all(before[name] == after[name] for name in kept)
+    assert len(set(after) - kept) >= len(holding)
+    assert len(after) == len(before)
+
+
+def test_feeds_from_the_cache_are_those_a_build_without_it_makes(tmp_path):
+    content = copy_fixture(tmp_path / "cached")
+    build(tmp_path / "cached", content)
+    edit(content / "2018" / "ky-ket.md", {"title: Ký kết chương trình phối hợp":
+                                          "title: Lễ ký kết chương trình phối hợp"})
+    cached = build(tmp_path / "cached", content)
+    plain_content = copy_fixture(tmp_path / "plain")
+    edit(plain_content / "2018" / "ky-ket.md", {"title: Ký kết chương trình phối hợp":
+                                                "title: Lễ ký kết chương trình phối hợp"})
+    plain = build(tmp_path / "plain", plain_content, FEEDS_CACHE_PATH=None)
+    assert not (tmp_path / "plain" / ".cache" / "feeds").exists()
+    assert feed_documents(cached) == feed_documents(plain)
