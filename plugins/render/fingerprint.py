@@ -96,6 +96,12 @@ class Fingerprinter:
         self._visiting = set()
         self._attribute_digests = {}
 
+    def forget(self):
+        """Drop every remembered digest (and the values kept alive for them)."""
+        self._known.clear()
+        self._texts.clear()
+        self._attribute_digests.clear()
+
     def digest(self, value):
         """The digest of ``value``, or ``None`` when it cannot be summed up."""
         if isinstance(value, str):  # Markup included: it renders as its text

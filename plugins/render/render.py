@@ -214,6 +214,10 @@ class RenderWriter(Writer):
         for job, (digest, reads) in zip(to_render, rendered, strict=True):
             memo.record(job.name, job.template.name, reads, digest, job.siteurl)
         self._names.update(job.name for job in jobs)
+        # What was remembered for this batch's pages would be kept to the end of the
+        # build: a digest per value and article field read, values kept alive for them.
+        self._fingerprinter.forget()
+        memo.fingerprinter.forget()
         release_page_memory()
         self._rendered += len(to_render)
         self._reused += len(jobs) - len(to_render)

@@ -18,6 +18,9 @@ stores nothing (the output is the same, only slower).
 
 ``TINHOI_WORKERS`` — ``None``: how many processes convert uncached files; ``None``
 is one per CPU, ``1`` converts them in the build process.
+
+``TINHOI_COMPACT_BODIES`` — ``True``: articles and pages keep their HTML compressed
+in memory while the build runs (``compact.py``); ``False`` keeps Pelican's strings.
 """
 
 import logging
@@ -26,6 +29,7 @@ import os
 from pelican import signals
 
 from . import cache
+from .compact import compact_body
 from .reader import TinhoiReader
 
 logger = logging.getLogger(__name__)
@@ -91,6 +95,7 @@ def register():
     """Connect the reader, the cache and the lead-photo linker to Pelican's signals."""
     signals.initialized.connect(apply_defaults)
     signals.readers_init.connect(add_reader)
+    signals.content_object_init.connect(compact_body)
     signals.article_generator_init.connect(convert_articles)
     signals.page_generator_init.connect(convert_pages)
     signals.article_generator_finalized.connect(link_lead_photos)

@@ -3,6 +3,7 @@
 Every optimisation must leave the site byte for byte as a build without it.
 """
 
+import datetime
 import logging
 import os
 import pickle
@@ -246,3 +247,32 @@ def test_stale_entries_and_folders_are_pruned(content, tmp_path):
     # file's entry are gone, and so is the folder of other settings.
     assert len(cache_entries(content)) == len(sources) - 1
     assert not other.exists()
+
+
+def test_bodies_kept_compressed_build_the_same_site(content, tmp_path):
+    plain = snapshot(tinhoi_build(content, tmp_path / "plain", TINHOI_COMPACT_BODIES=False))
+    assert_same_site(plain, snapshot(tinhoi_build(content, tmp_path / "compact")))
+
+
+def test_a_compact_body_reads_and_writes_like_pelicans():
+    from pelican.contents import Article
+    from pelican.settings import DEFAULT_CONFIG
+    from tinhoi_content.compact import compact_body
+
+    body = "<p>Hội Khuyến học quận Cầu Giấy trao 120 suất học bổng.</p>\n" * 40
+    article = Article(body, metadata={"title": "Trao học bổng",
+                                      "date": datetime.datetime(2018, 8, 17, 8, 0)},
+                      settings={**DEFAULT_CONFIG, "SITEURL": "https://tinhoi.example.org"})
+    url, save_as = article.url, article.save_as
+    compact_body(article)
+    assert isinstance(article, Article) and type(article).__name__ == "Article"
+    assert (article.url, article.save_as) == (url, save_as)  # ARTICLE_* settings still apply
+    assert article._content == body and article.content == body
+    stored = [value for value in vars(article).values() if isinstance(value, bytes)]
+    assert stored and len(stored[0]) * 5 < len(body.encode("utf-8"))
+    assert not any(value == body for value in vars(article).values() if isinstance(value, str))
+    article._content = body.replace("120", "150")
+    assert "150 suất" in article._content and "120 suất" not in article._content
+    article._content = None
+    assert article._content is None
+    assert pickle.loads(pickle.dumps(article))._content is None
