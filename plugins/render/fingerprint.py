@@ -64,6 +64,15 @@ def _plain_data(value):
     return None if SET_CODES[0] in data or SET_CODES[1] in data else data
 
 
+def _collect_ids(value, found, depth):
+    found.add(id(value))
+    if depth and type(value) in PLAIN_CONTAINERS:
+        items = value.values() if type(value) is dict else value
+        for item in items:
+            if id(item) not in found:
+                _collect_ids(item, found, depth - 1)
+
+
 def identity(content):
     """``"Article:/path/to/file.md"``: what names a content object across builds."""
     source = getattr(content, "source_path", None)
@@ -96,9 +105,14 @@ class Fingerprinter:
         self._visiting = set()
         self._attribute_digests = {}
 
-    def forget(self):
-        """Drop every remembered digest (and the values kept alive for them)."""
-        self._known.clear()
+    def forget(self, keep=()):
+        """Drop the remembered digests (and the values kept alive for them), but those of
+        the values in ``keep`` and of what they hold (three levels down: the site's
+        lists of articles, of tags and their articles), which every page reads."""
+        kept = set()
+        for value in keep:
+            _collect_ids(value, kept, depth=3)
+        self._known = {key: known for key, known in self._known.items() if key in kept}
         self._texts.clear()
         self._attribute_digests.clear()
 

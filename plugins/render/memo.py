@@ -13,6 +13,7 @@ from pathlib import Path
 from jinja2.runtime import missing
 
 from .fingerprint import Fingerprinter, identity
+from .memory import release_page_memory
 from .trace import attribute_digest, whole_digest
 
 logger = logging.getLogger(__name__)
@@ -23,6 +24,8 @@ FORMAT_VERSION = 3
 # the plugins computed from it, which their traces hold).
 VOLATILE_SETTINGS = frozenset({"OUTPUT_PATH", "TINHOI_NOW", "RENDER_PREVIOUS_OUTPUT",
                                "RENDER_PROCESSES"})
+# Reads checked between two releases of the article bodies rendered to check them.
+RELEASE_EVERY = 2000
 LIBRARIES = ("pelican", "jinja2", "markupsafe", "babel")
 CONTENT_LISTS = ("articles", "translations", "drafts", "drafts_translations",
                  "hidden_articles", "hidden_translations", "pages", "hidden_pages",
@@ -165,7 +168,9 @@ class RenderMemo:
         saved = self.context.get("localsiteurl")
         by_scope = sorted(range(len(self.reads)), key=lambda i: repr(self.reads[i][2]))
         try:
-            for index in by_scope:
+            for checked, index in enumerate(by_scope, 1):
+                if checked % RELEASE_EVERY == 0:
+                    release_page_memory(trim=False)  # bodies rendered to be digested
                 kind, key, scope, was = self.reads[index]
                 # Content links are made relative to the site's localsiteurl: as it was
                 # when the page was rendered.

@@ -34,9 +34,6 @@ a copy of the context: this bounds the memory the queue takes);
 are, for a build written to a fresh folder (``tinhoi build`` sets it).
 """
 
-import ctypes
-import ctypes.util
-import functools
 import hashlib
 import logging
 import multiprocessing
@@ -45,11 +42,12 @@ import shutil
 import time
 
 from pelican import signals
-from pelican.contents import Article, Content, Page
+from pelican.contents import Article, Page
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from .fingerprint import Fingerprinter
 from .memo import CONTENT_LISTS, RenderMemo, build_fingerprint
+from .memory import release_page_memory
 from .slugs import remember_slugs
 from .trace import Trace, entries, patch_environment, tracing
 
@@ -216,8 +214,9 @@ class RenderWriter(Writer):
         self._names.update(job.name for job in jobs)
         # What was remembered for this batch's pages would be kept to the end of the
         # build: a digest per value and article field read, values kept alive for them.
-        self._fingerprinter.forget()
-        memo.fingerprinter.forget()
+        shared = list((_site["context"] or {}).values())
+        self._fingerprinter.forget(keep=shared)
+        memo.fingerprinter.forget(keep=shared)
         release_page_memory()
         self._rendered += len(to_render)
         self._reused += len(jobs) - len(to_render)
@@ -253,34 +252,6 @@ class RenderWriter(Writer):
             except OSError:
                 shutil.copy2(old, job.path)
         return True
-
-
-def release_page_memory():
-    """Give back what the written pages no longer need.
-
-    Pelican keeps every article's body as rendered for each site URL (``get_content``
-    is memoized for the whole build): 10 to 20 KB an article, kept until the end.  Once
-    a batch of pages is written, that is dropped (a later page needing a body renders it
-    again), and glibc is asked to return the freed heap to the system.
-    """
-    cache = getattr(Content.get_content, "cache", None)
-    if isinstance(cache, dict):
-        cache.clear()
-    _trim_heap()
-
-
-@functools.cache
-def _malloc_trim():
-    try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-    except (OSError, AttributeError):  # not glibc: its allocator keeps its own counsel
-        return None
-
-
-def _trim_heap():
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
 
 
 def _cache_root(settings):
