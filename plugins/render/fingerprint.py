@@ -104,15 +104,21 @@ class Fingerprinter:
         self._texts = {}
         self._visiting = set()
         self._attribute_digests = {}
+        # Values every page reads (the site's lists of articles, of tags and their
+        # articles): their digests are kept when the others are forgotten.
+        self._shared_ids = set()
+        self._shared = {}
 
-    def forget(self, keep=()):
-        """Drop the remembered digests (and the values kept alive for them), but those of
-        the values in ``keep`` and of what they hold (three levels down: the site's
-        lists of articles, of tags and their articles), which every page reads."""
-        kept = set()
-        for value in keep:
-            _collect_ids(value, kept, depth=3)
-        self._known = {key: known for key, known in self._known.items() if key in kept}
+    def share(self, values):
+        """Keep the digests of ``values`` and of what they hold (three levels down)
+        for the whole build, through :meth:`forget`."""
+        for value in values:
+            _collect_ids(value, self._shared_ids, depth=3)
+
+    def forget(self):
+        """Drop the remembered digests (and the values kept alive for them) but the
+        shared ones: what one batch of pages read is mostly not read again."""
+        self._known.clear()
         self._texts.clear()
         self._attribute_digests.clear()
 
@@ -133,7 +139,7 @@ class Fingerprinter:
         # Other values are remembered by id (and kept alive): the same lists and
         # articles are read by thousands of pages.
         key = id(value)
-        known = self._known.get(key)
+        known = self._known.get(key) or self._shared.get(key)
         if known is not None:
             return known[1]
         if isinstance(value, bytes):
@@ -148,7 +154,7 @@ class Fingerprinter:
                 result = self._digest_object(value)
             finally:
                 self._visiting.discard(key)
-        self._known[key] = (value, result)
+        (self._shared if key in self._shared_ids else self._known)[key] = (value, result)
         return result
 
     def _digest_object(self, value):

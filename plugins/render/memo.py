@@ -8,17 +8,20 @@ import pickle
 import platform
 import sys
 import tempfile
+from array import array
 from pathlib import Path
 
 from jinja2.runtime import missing
 
 from .fingerprint import Fingerprinter, identity
 from .memory import release_page_memory
-from .trace import attribute_digest, whole_digest
+from .trace import read_attribute, whole_digest
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 5
+# Pages or reads per pickle in the saved memo.
+SAVED_CHUNK = 5000
 # Settings that differ between two builds of the same site without changing any page:
 # where the output goes, and the build's clock (pages see the clock only through what
 # the plugins computed from it, which their traces hold).
@@ -88,10 +91,11 @@ def _shared_key(key):
 class RenderMemo:
     """The pages of the last build, for one build fingerprint.
 
-    ``pages``: ``{output name: (template name, ((context name, digest), …), (read id, …),
-    digest of the bytes)}``; ``reads``: ``[(kind, key, scope, digest)]``, the reads of
-    content objects, shared by every page that made them (an article's title is read
-    by dozens of pages), so each is checked once per build.
+    ``pages``: ``{output name: (template name, ((context name, …), digest of their
+    values), array of read ids, digest of the bytes)}``; ``reads``: ``[(kind, key,
+    scope, digest)]``, the reads of content objects, shared by every page that made
+    them (an article's title is read by dozens of pages), so each is checked once per
+    build.
     """
 
     def __init__(self, path, fingerprint):
@@ -110,17 +114,24 @@ class RenderMemo:
     def _load(self):
         try:
             with open(self.path, "rb") as handle:
-                stored = pickle.load(handle)
+                header = pickle.load(handle)
+                if header.get("fingerprint") != self.fingerprint:
+                    logger.info("render: giao diện, plugin hoặc thiết lập đã đổi; "
+                                "dựng lại mọi trang")
+                    return
+                pages, reads = {}, []
+                for _ in range(header["page_chunks"]):
+                    pages.update(pickle.load(handle))
+                for _ in range(header["read_chunks"]):
+                    reads.extend((kind, _shared_key(key), scope, digest)
+                                 for kind, key, scope, digest in pickle.load(handle))
         except FileNotFoundError:
             return
         except Exception as error:  # noqa: BLE001 — a damaged memo is only a cold start
             logger.warning("render: bộ nhớ trang %s hỏng (%s); dựng lại mọi trang", self.path,
                            error)
             return
-        if stored.get("fingerprint") != self.fingerprint:
-            logger.info("render: giao diện, plugin hoặc thiết lập đã đổi; dựng lại mọi trang")
-            return
-        self.pages, self.reads = stored["pages"], stored["reads"]
+        self.pages, self.reads = pages, reads
 
     def know_contents(self, context):
         """The content objects of this build (from a generator's ``context``), by
@@ -179,7 +190,9 @@ class RenderMemo:
                 if content is None:
                     now = None
                 elif kind == "a":
-                    now = attribute_digest(self.fingerprinter, env, content, key[1], scope)
+                    # Each stored read is checked once: its digest is not remembered
+                    # (``attribute_digest`` would keep one for every read of the site).
+                    now = self.fingerprinter.digest(read_attribute(env, content, key[1]))
                 else:
                     now = whole_digest(self.fingerprinter, env, content, scope)
                 if now != was:
@@ -198,8 +211,9 @@ class RenderMemo:
         # for all of them, and one digest per page.
         keys = tuple(key for key, _ in names)
         keys = self._keys.setdefault(keys, keys)
-        ids = tuple(self._read_id((kind, _shared_key(key), scope, digest))
-                    for kind, key, digest in reads if kind != "n")
+        # An array, not a tuple of ints: a large site's pages hold hundreds of thousands.
+        ids = array("I", [self._read_id((kind, _shared_key(key), scope, digest))
+                          for kind, key, digest in reads if kind != "n"])
         self.pages[name] = (template_name, (keys, _names_digest(keys, [d for _, d in names])),
                             ids, output_digest)
 
@@ -214,13 +228,33 @@ class RenderMemo:
 
     def forget_except(self, names):
         """Drop the pages this build did not write, and the reads no page refers to."""
-        self.pages = {name: page for name, page in self.pages.items() if name in names}
+        if any(name not in names for name in self.pages):
+            self.pages = {name: page for name, page in self.pages.items() if name in names}
         used = sorted({index for page in self.pages.values() for index in page[2]})
+        self._read_ids = {}
+        if len(used) == len(self.reads):
+            return  # every read is used (built anew, the tables would only take memory)
         renumber = {old: new for new, old in enumerate(used)}
         self.reads = [self.reads[old] for old in used]
-        self.pages = {name: (t, n, tuple(renumber[i] for i in ids), d)
+        self.pages = {name: (t, n, array("I", [renumber[i] for i in ids]), d)
                       for name, (t, n, ids, d) in self.pages.items()}
         self._read_ids = {}
+
+    def _dump(self, stream):
+        """A header, then the pages and the reads in chunks: pickle remembers every
+        object it writes until the end of a dump, which for one dump of a large site's
+        memo took more memory than any batch of pages."""
+        pages = list(self.pages.items())
+        page_chunks = [dict(pages[start:start + SAVED_CHUNK])
+                       for start in range(0, len(pages), SAVED_CHUNK)]
+        read_starts = range(0, len(self.reads), SAVED_CHUNK)
+        pickle.dump({"fingerprint": self.fingerprint, "page_chunks": len(page_chunks),
+                     "read_chunks": len(read_starts)}, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        for chunk in page_chunks:
+            pickle.dump(chunk, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        for start in read_starts:
+            pickle.dump(self.reads[start:start + SAVED_CHUNK], stream,
+                        protocol=pickle.HIGHEST_PROTOCOL)
 
     def save(self):
         """Write the memo atomically (a reader never sees half of it)."""
@@ -231,9 +265,7 @@ class RenderMemo:
         handle, partial = tempfile.mkstemp(prefix=".memo-", dir=folder)
         try:
             with os.fdopen(handle, "wb") as stream:
-                pickle.dump({"fingerprint": self.fingerprint, "pages": self.pages,
-                             "reads": self.reads}, stream,
-                            protocol=pickle.HIGHEST_PROTOCOL)
+                self._dump(stream)
             os.replace(partial, self.path)
         except OSError as error:
             logger.warning("render: không ghi được bộ nhớ trang %s: %s", self.path, error)

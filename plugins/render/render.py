@@ -3,15 +3,16 @@
 Pelican renders and writes every page on every build, on one core.  This plugin's
 writer (``get_writer``) instead
 
-1. queues each page Pelican asks it to write, and writes the queue every
-   ``RENDER_BATCH`` pages and once every generator has run (before the static files
-   are copied and before ``finalized``, when the search index reads the pages),
-2. reuses a page from the last build when every value its template read last time
-   (context names, article attributes, articles handed to filters) has the same
-   digest now (see :mod:`.trace`) and the build's fingerprint (templates, plugin
-   code, library versions, settings) is the same: the old file is hard-linked into
-   the new output after its bytes are checked against the digest kept for it;
-3. renders the other pages in ``RENDER_PROCESSES`` processes (forked, so they
+1. checks each page Pelican asks it to write: a page is reused from the last build
+   when every value its template read last time (context names, article attributes,
+   articles handed to filters) has the same digest now (see :mod:`.trace`) and the
+   build's fingerprint (templates, plugin code, library versions, settings) is the
+   same: the old file is hard-linked into the new output at once, after its bytes are
+   checked against the digest kept for it;
+2. queues the other pages, and writes the queue every ``RENDER_BATCH`` pages and once
+   every generator has run (before the static files are copied and before
+   ``finalized``, when the search index reads the pages);
+3. renders the queued pages in ``RENDER_PROCESSES`` processes (forked, so they
    share everything already computed), in a fixed order, and forwards their log
    records in page order, so the output and the log are the same as a serial build.
 
@@ -28,8 +29,8 @@ Settings (defaults in ``DEFAULTS``):
 the folder holding ``PATH`` (or absolute);
 ``RENDER_PROCESSES`` (``None``: one per core) — processes rendering pages;
 ``RENDER_MIN_PARALLEL`` (``40``) — fewer pages than this render in one process;
-``RENDER_BATCH`` (``1000``) — pages queued before they are written (a queued page holds
-a copy of the context: this bounds the memory the queue takes);
+``RENDER_BATCH`` (``500``) — pages to render queued before they are rendered (a queued
+page holds a copy of the context: this bounds the memory the queue takes);
 ``RENDER_PREVIOUS_OUTPUT`` (``None``: ``OUTPUT_PATH``) — where the last build's pages
 are, for a build written to a fresh folder (``tinhoi build`` sets it).
 """
@@ -58,7 +59,7 @@ DEFAULTS = {
     "RENDER_CACHE_PATH": ".cache/render",
     "RENDER_PROCESSES": None,
     "RENDER_MIN_PARALLEL": 40,
-    "RENDER_BATCH": 1000,
+    "RENDER_BATCH": 500,
     "RENDER_PREVIOUS_OUTPUT": None,
 }
 
@@ -140,6 +141,10 @@ class RenderWriter(Writer):
         # Digests of the values every page reads (the article list, the settings…), made
         # once for the build and inherited by the forked processes.
         self._fingerprinter = Fingerprinter()
+        self._shared = []  # the site's context values, whose digests every batch reuses
+        self._previous = None  # the folder of the last build's pages
+        self._checked = 0
+        self._batch = int(self.settings.get("RENDER_BATCH") or DEFAULTS["RENDER_BATCH"])
 
     def write_file(self, name, template, context, *args, **kwargs):
         """Queue ``name`` (and its paginated pages) to be written at the flush."""
@@ -154,9 +159,14 @@ class RenderWriter(Writer):
             job.path = filename
             job.name = os.path.relpath(filename, self.output_path).replace(os.sep, "/")
             self._jobs.pop(filename, None)
-            self._jobs[filename] = job
-            if len(self._jobs) >= int(self.settings.get("RENDER_BATCH") or 1000):
-                self._write_queued()
+            # An unchanged page is put in place at once: only the pages to render wait
+            # in the queue, each holding a copy of the context.
+            if self._reuse(job):
+                self._names.add(job.name)
+            else:
+                self._jobs[filename] = job
+                if len(self._jobs) >= self._batch:
+                    self._write_queued()
         return _Sink()
 
     def _claim(self, filename, override):
@@ -192,7 +202,7 @@ class RenderWriter(Writer):
                     self._seconds, self._processes)
 
     def _write_queued(self):
-        """Reuse the unchanged queued pages and render the others.
+        """Render the queued pages (those that could not be reused).
 
         Called for every ``RENDER_BATCH`` pages queued (a queued page holds a copy of
         the whole context, so the queue must stay short) and at the flush.
@@ -200,48 +210,60 @@ class RenderWriter(Writer):
         if not self._jobs:
             return
         started = time.perf_counter()
-        jobs, self._jobs = list(self._jobs.values()), {}
-        memo = self._memo_for(jobs)
-        previous = os.path.abspath(self.settings.get("RENDER_PREVIOUS_OUTPUT")
-                                   or self.output_path)
-        to_render = [job for job in jobs if not self._reuse(job, memo, previous)]
+        to_render, self._jobs = list(self._jobs.values()), {}
+        memo = self._memo_for()
         processes = max(1, int(self.settings.get("RENDER_PROCESSES") or os.cpu_count() or 1))
         if len(to_render) < int(self.settings.get("RENDER_MIN_PARALLEL", 40)):
             processes = 1
         rendered = _render_all(to_render, processes, self._fingerprinter)
         for job, (digest, reads) in zip(to_render, rendered, strict=True):
             memo.record(job.name, job.template.name, reads, digest, job.siteurl)
-        self._names.update(job.name for job in jobs)
+        self._names.update(job.name for job in to_render)
         # What was remembered for this batch's pages would be kept to the end of the
         # build: a digest per value and article field read, values kept alive for them.
-        shared = list((_site["context"] or {}).values())
-        self._fingerprinter.forget(keep=shared)
-        memo.fingerprinter.forget(keep=shared)
+        self._fingerprinter.forget()
+        memo.fingerprinter.forget()
         release_page_memory()
         self._rendered += len(to_render)
-        self._reused += len(jobs) - len(to_render)
         self._seconds += time.perf_counter() - started
         self._processes = max(self._processes, processes)
 
-    def _memo_for(self, jobs):
+    def _memo_for(self):
         if self._memo is None:
             settings = self.settings
             fingerprint = build_fingerprint(settings) if settings.get("RENDER_CACHE", True) \
                 else None
             self._memo = RenderMemo(os.path.join(_cache_root(settings), "memo.pickle"),
                                     fingerprint)
+            self._previous = os.path.abspath(settings.get("RENDER_PREVIOUS_OUTPUT")
+                                             or self.output_path)
         if _site["context"] is not None:
             self._memo.know_contents(_site["context"])
+            if not self._shared:
+                self._shared = list(_site["context"].values())
+                for fingerprinter in (self._fingerprinter, self._memo.fingerprinter):
+                    fingerprinter.share(self._shared)
         return self._memo
 
-    def _reuse(self, job, memo, previous):
+    def _reuse(self, job):
         """Put the last build's page in place when nothing it read has changed."""
+        started = time.perf_counter()
+        try:
+            return self._reuse_unchanged(job, self._memo_for())
+        finally:
+            self._checked += 1
+            if self._checked % self._batch == 0:
+                # The digests of what the checked pages read (their paginators…).
+                self._memo.fingerprinter.forget()
+            self._seconds += time.perf_counter() - started
+
+    def _reuse_unchanged(self, job, memo):
         patch_environment(job.template.environment)
         job.restore_siteurl()  # as for rendering
         digest = memo.unchanged(job.name, job.template, job.localcontext)
         if digest is None:
             return False
-        old = os.path.join(previous, *job.name.split("/"))
+        old = os.path.join(self._previous, *job.name.split("/"))
         if _file_digest(old) != digest:
             return False
         if os.path.abspath(old) != os.path.abspath(job.path):
@@ -251,6 +273,7 @@ class RenderWriter(Writer):
                 os.link(old, job.path)
             except OSError:
                 shutil.copy2(old, job.path)
+        self._reused += 1
         return True
 
 
@@ -349,6 +372,7 @@ def _render_one(job, fingerprinter):
         output = job.template.render(job.localcontext)
     finally:
         tracing(previous)
+    release_page_memory(trim=False)  # an article's body is shown by its own page only
     data = output.encode("utf-8")
     os.makedirs(os.path.dirname(job.path), exist_ok=True)
     _remove(job.path)  # never write through a hard link to the last build's file

@@ -5,7 +5,8 @@ of the build, though each body is used by a few pages only (its own page, a feed
 summary).  Vietnamese text takes two bytes a character in a Python string: 10 to 20
 KB an article, most of the memory of a build of thousands of articles.  Each body is
 kept here as zlib-compressed UTF-8 (a quarter of the size) and decompressed when
-read (about 20 µs; the body last read or written is kept as text).
+read (about 20 µs; the body last read or written is kept as text), from the moment the
+pages are about to be written, when the build holds the most.
 
 The content objects become instances of a subclass of their Pelican class (same
 name, so Pelican's ``ARTICLE_*`` and ``PAGE_*`` settings still apply) whose
@@ -66,12 +67,41 @@ CompactPage = _compact_class(Page)
 COMPACT = {Article: CompactArticle, Page: CompactPage}
 
 
+# Content objects made in this build, compacted once every plugin has been through them.
+_made = []
+
+
+def note_content(content):
+    """Remember a content object (``content_object_init``) to compact it later."""
+    if type(content) in COMPACT:
+        _made.append(content)
+
+
+def forget_contents(_pelican=None):
+    """A new build: forget the objects of an earlier one (``initialized``)."""
+    _made.clear()
+
+
+def compact_bodies(pelican):
+    """Compact the bodies of this build's articles and pages (``get_writer``: sent once
+    every generator and every plugin's pass over the content is done, before pages are
+    written), unless ``TINHOI_COMPACT_BODIES`` is off.
+
+    Until then plugins read and rewrite the bodies over and over (links, photos) and
+    the build holds less than while it writes: they stay plain text.
+    """
+    made = list(_made)
+    _made.clear()
+    if not pelican.settings.get("TINHOI_COMPACT_BODIES", True):
+        return
+    for content in made:
+        compact_body(content)
+
+
 def compact_body(content):
-    """Keep ``content``'s body compressed from now on (``content_object_init``), unless
-    ``TINHOI_COMPACT_BODIES`` is off."""
+    """Keep ``content``'s body compressed from now on."""
     compact = COMPACT.get(type(content))
-    if compact is None or not (getattr(content, "settings", None) or {}).get(
-            "TINHOI_COMPACT_BODIES", True):
+    if compact is None:
         return
     body = content.__dict__.pop("_content", None)
     content.__class__ = compact

@@ -20,7 +20,7 @@ stores nothing (the output is the same, only slower).
 is one per CPU, ``1`` converts them in the build process.
 
 ``TINHOI_COMPACT_BODIES`` — ``True``: articles and pages keep their HTML compressed
-in memory while the build runs (``compact.py``); ``False`` keeps Pelican's strings.
+in memory while pages are written (``compact.py``); ``False`` keeps Pelican's strings.
 """
 
 import logging
@@ -29,7 +29,7 @@ import os
 from pelican import signals
 
 from . import cache
-from .compact import compact_body
+from .compact import compact_bodies, forget_contents, note_content
 from .reader import TinhoiReader
 
 logger = logging.getLogger(__name__)
@@ -95,7 +95,9 @@ def register():
     """Connect the reader, the cache and the lead-photo linker to Pelican's signals."""
     signals.initialized.connect(apply_defaults)
     signals.readers_init.connect(add_reader)
-    signals.content_object_init.connect(compact_body)
+    signals.initialized.connect(forget_contents)
+    signals.content_object_init.connect(note_content)
+    signals.get_writer.connect(compact_bodies)
     signals.article_generator_init.connect(convert_articles)
     signals.page_generator_init.connect(convert_pages)
     signals.article_generator_finalized.connect(link_lead_photos)
