@@ -313,6 +313,7 @@ def _render_all(jobs, processes, fingerprinter):
     for value in jobs[0].localcontext.values():  # digested here once, not in each process
         fingerprinter.digest(value)
     _forked.update(jobs=jobs, fingerprinter=fingerprinter)
+    release_page_memory()  # a forked process starts with all the memory of this one
     shares = [list(range(start, len(jobs), processes)) for start in range(processes)]
     results = [None] * len(jobs)
     try:
