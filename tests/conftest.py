@@ -163,7 +163,7 @@ def demo_server(demo_site):
 
 @pytest.fixture(scope="session")
 def sharded_demo_server(tmp_path_factory):
-    """The demo site with its search index in shards of 5 pages (4 shards), served."""
+    """The demo site with its search index in shards of at most 5 pages (5 shards), served."""
     output = tmp_path_factory.mktemp("sharded") / "output"
     run_build(ROOT / "content", output, SEARCH_SHARD_SIZE=5, SEARCH_CACHE_PATH=None)
     yield from serve(output)

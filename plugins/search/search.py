@@ -23,8 +23,9 @@ byte for byte those of the last build, that bundle is copied instead of running
 Pagefind again;
 ``SEARCH_PROCESSES`` — ``None`` (two, or one on a single core): shards indexed at once;
 ``SEARCH_SHARD_SIZE`` — ``500``: the index is made of shards of whole years holding
-at least this many pages (``0``: one shard).  The first shard is the bundle itself,
-the others go in ``phan-2/``, ``phan-3/``… inside it, listed in ``tinhoi-shards.json``;
+at most this many pages (a year with more is a shard of its own; ``0``: one shard).
+The first shard is the bundle itself, the others go in ``phan-2/``, ``phan-3/``…
+inside it, listed in ``tinhoi-shards.json``;
 the search page merges them (Pagefind's ``mergeIndex``).  An edit indexes again only
 its shard, and Pagefind's memory (about 0.25 MB a page) stays that of one shard.
 """
@@ -165,8 +166,9 @@ def pagefind_command(staging, bundle_path, settings):
 
 
 def shards_of(pages, output, size):
-    """The pages in shards of at least ``size`` pages (the last may be smaller), made of
-    whole years: pages outside a year folder first, then the years, oldest first.
+    """The pages in shards of at most ``size`` pages (a year with more is a shard of
+    its own), made of whole years: pages outside a year folder first, then the years,
+    oldest first.
 
     A new article goes into the last shard and an edited one stays in its own, so a
     build indexes again only the shard that changed; each Pagefind run also holds only
@@ -178,10 +180,10 @@ def shards_of(pages, output, size):
         units.setdefault(first if len(first) == 4 and first.isdigit() else "", []).append(page)
     shards, current = [], []
     for key in sorted(units):
-        current += units[key]
-        if size and len(current) >= size:
+        if size and current and len(current) + len(units[key]) > size:
             shards.append(current)
             current = []
+        current += units[key]
     if current or not shards:
         shards.append(current)
     return shards

@@ -1,8 +1,10 @@
 """The Pagefind index: built for article pages, with đ-words also spelt with d."""
 
 import json
+import os
 
-from search.search import fold_d, folded_words, with_folded_copy
+import pytest
+from search.search import fold_d, folded_words, shards_of, with_folded_copy
 
 from tests.conftest import run_build
 from tests.perf.test_content_cache import fresh_logs
@@ -141,3 +143,20 @@ def test_a_failing_pagefind_fails_the_build_and_keeps_the_last_site(tmp_path, mo
     with pytest.raises(module.SearchIndexError, match="Pagefind không lập được.*chỉ mục hỏng"):
         build(pelican_settings(tmp_path / "content", output, **settings), str(output))
     assert {p: p.read_bytes() for p in output.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize(("size", "expected"), [
+    (6, [["2015", "2016"], ["2017", "2018"]]),
+    (4, [["2015"], ["2016"], ["2017"], ["2018"]]),  # 2015 and 2016 together would be 5
+    (3, [["2015"], ["2016"], ["2017"], ["2018"]]),  # a year larger than a shard: its own
+    (0, [["2015", "2016", "2017", "2018"]]),
+])
+def test_shards_hold_whole_years_and_at_most_their_size(tmp_path, size, expected):
+    output = str(tmp_path)
+    pages = [(os.path.join(output, str(year), f"bai-{number}", "index.html"), b"")
+             for year, count in ((2015, 3), (2016, 2), (2017, 4), (2018, 1))
+             for number in range(count)]
+    shards = shards_of(pages, output, size)
+    assert [sorted({os.path.relpath(path, output).split(os.sep)[0] for path, _ in shard})
+            for shard in shards] == expected
+    assert sum(len(shard) for shard in shards) == len(pages)
