@@ -16,7 +16,8 @@ from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+CHECK_SIZE = 16  # each kept document starts with the digest of its bytes
 LIBRARIES = ("feedgen", "lxml")
 
 
@@ -44,6 +45,22 @@ def code_digest():
     return digest.hexdigest()
 
 
+def _check(data):
+    return hashlib.blake2b(data, digest_size=CHECK_SIZE).digest()
+
+
+def _stored_document(path):
+    """The document kept at ``path``, or ``None`` when missing or damaged (its bytes no
+    longer match the digest written before them): a damaged entry is made again."""
+    try:
+        with open(path, "rb") as handle:
+            stored = handle.read()
+    except OSError:
+        return None
+    check, data = stored[:CHECK_SIZE], stored[CHECK_SIZE:]
+    return data if len(check) == CHECK_SIZE and check == _check(data) else None
+
+
 class FeedCache:
     """Rendered feeds in ``folder``, one file per digest; ``folder`` ``None``: none kept."""
 
@@ -63,13 +80,10 @@ class FeedCache:
             return render(meta, items)
         self.used.add(key)
         path = os.path.join(self.folder, key)
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read()
+        data = _stored_document(path)
+        if data is not None:
             self.hits += 1
             return data
-        except OSError:
-            pass
         data = render(meta, items)
         self.misses += 1
         self._store(path, data)
@@ -89,7 +103,7 @@ class FeedCache:
             os.makedirs(self.folder, exist_ok=True)
             handle, partial = tempfile.mkstemp(prefix=".feed-", dir=self.folder)
             with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
+                stream.write(_check(data) + data)
             os.replace(partial, path)
         except OSError as error:
             logger.warning("feeds: không ghi được bộ nhớ đệm %s: %s", path, error)

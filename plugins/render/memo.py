@@ -238,7 +238,6 @@ class RenderMemo:
         self.reads = [self.reads[old] for old in used]
         self.pages = {name: (t, n, array("I", [renumber[i] for i in ids]), d)
                       for name, (t, n, ids, d) in self.pages.items()}
-        self._read_ids = {}
 
     def _dump(self, stream):
         """A header, then the pages and the reads in chunks: pickle remembers every

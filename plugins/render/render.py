@@ -221,8 +221,8 @@ class RenderWriter(Writer):
         self._names.update(job.name for job in to_render)
         # What was remembered for this batch's pages would be kept to the end of the
         # build: a digest per value and article field read, values kept alive for them.
+        # (The checks' digests are forgotten as pages are checked, in ``_reuse``.)
         self._fingerprinter.forget()
-        memo.fingerprinter.forget()
         release_page_memory()
         self._rendered += len(to_render)
         self._seconds += time.perf_counter() - started
@@ -313,7 +313,6 @@ def _render_all(jobs, processes, fingerprinter):
     for value in jobs[0].localcontext.values():  # digested here once, not in each process
         fingerprinter.digest(value)
     _forked.update(jobs=jobs, fingerprinter=fingerprinter)
-    release_page_memory()  # a forked process starts with all the memory of this one
     shares = [list(range(start, len(jobs), processes)) for start in range(processes)]
     results = [None] * len(jobs)
     try:

@@ -56,10 +56,9 @@ class _CompactBody:
 
 
 def _compact_class(base):
-    cls = type(base.__name__, (_CompactBody, base), {
+    return type(base.__name__, (_CompactBody, base), {
         "__module__": __name__, "__qualname__": f"Compact{base.__name__}",
         "__doc__": f"A Pelican {base.__name__} whose body is kept compressed."})
-    return cls
 
 
 CompactArticle = _compact_class(Article)

@@ -532,3 +532,18 @@ def test_feeds_from_the_cache_are_those_a_build_without_it_makes(tmp_path):
     plain = build(tmp_path / "plain", plain_content, FEEDS_CACHE_PATH=None)
     assert not (tmp_path / "plain" / ".cache" / "feeds").exists()
     assert feed_documents(cached) == feed_documents(plain)
+
+
+def test_a_damaged_cached_feed_is_made_again(tmp_path):
+    content = copy_fixture(tmp_path / "cached")
+    build(tmp_path / "cached", content)
+    cache = tmp_path / "cached" / ".cache" / "feeds"
+    for document in cache.iterdir():  # a disk error: bytes changed, the length kept
+        data = bytearray(document.read_bytes())
+        data[-10:] = b"x" * 10
+        document.write_bytes(bytes(data))
+    cached = build(tmp_path / "cached", content)
+    plain = build(tmp_path / "plain", copy_fixture(tmp_path / "plain"), FEEDS_CACHE_PATH=None)
+    assert feed_documents(cached) == feed_documents(plain)
+    for path in (cached / "feeds").rglob("*.xml"):
+        assert not parsed(path).bozo, path
