@@ -282,8 +282,7 @@ def _relate(generator):
     count = int(settings["TAGS_RELATED_COUNT"])
     tag_weight = settings["TAGS_RELATED_TAG_WEIGHT"]
     org_weight = settings["TAGS_RELATED_ORGANISATION_WEIGHT"]
-    # Articles are named by their place in recency order (0 = newest), so that ranking
-    # is a sort of plain integers, done in C, instead of a Python key per candidate.
+    # Articles are named by their place in recency order (0 = newest).
     recent = sorted(generator.articles, key=_recency, reverse=True)
     by_tag, by_org = {}, {}
     for place, article in enumerate(recent):
@@ -292,17 +291,17 @@ def _relate(generator):
         for slug in _organisation_slugs(article):
             by_org.setdefault(slug, []).append(place)
     place_of = {id(article): place for place, article in enumerate(recent)}
-    integral = all(isinstance(weight, int) for weight in (tag_weight, org_weight))
+    if all(isinstance(weight, int) for weight in (tag_weight, org_weight)):
+        rank = _bit_ranker(by_tag, tag_weight, by_org, org_weight)
+    else:
+        rank = _counting_ranker(by_tag, tag_weight, by_org, org_weight, len(recent))
 
     for article in _all_articles(generator):
         if count <= 0:
             article.related = []
             continue
-        scores = _shared_scores(
-            ((by_tag, tag_weight, _tag_slugs(article)), (by_org, org_weight,
-                                                        _organisation_slugs(article))))
-        scores.pop(place_of.get(id(article)), None)
-        places = _best_places(scores, count, len(recent), integral)
+        places = rank(_tag_slugs(article), _organisation_slugs(article),
+                      place_of.get(id(article)), count)
         chosen = set(places)
         for place in range(len(recent)):
             if len(places) >= count:
@@ -310,6 +309,70 @@ def _relate(generator):
             if place not in chosen and recent[place] is not article:
                 places.append(place)
         article.related = [recent[place] for place in places]
+
+
+def _bit_ranker(by_tag, tag_weight, by_org, org_weight):
+    """Ranking with integer weights: each tag and organisation is the set of places of its
+    articles, as the bits of an integer, and the places scoring at least ``j`` are found
+    with a few operations on those integers (in C) instead of a count per candidate.
+
+    Returns ``rank(tag slugs, organisation slugs, place to leave out, count)``: the
+    ``count`` places with the highest positive score, the newest first among equals."""
+    tag_bits = {slug: _bits(places) for slug, places in by_tag.items()}
+    org_bits = {slug: _bits(places) for slug, places in by_org.items()}
+
+    def rank(tags, organisations, excluded, count):
+        weighted = [(tag_weight, tag_bits[slug]) for slug in sorted(tags) if slug in tag_bits]
+        weighted += [(org_weight, org_bits[slug]) for slug in sorted(organisations)
+                     if slug in org_bits]
+        return _best_by_bits([(w, b) for w, b in weighted if w > 0], excluded, count)
+
+    return rank
+
+
+def _bits(places):
+    value = 0
+    for place in places:
+        value |= 1 << place
+    return value
+
+
+def _best_by_bits(weighted, excluded, count):
+    """The ``count`` lowest places of the highest scores, where a place scores the sum of
+    the weights of the sets (``(weight, bits)``) holding it."""
+    top = sum(weight for weight, _ in weighted)
+    # at_least[j]: the places scoring at least j (at_least[0]: every place, all bits set).
+    at_least = [-1] + [0] * top
+    for weight, bits in weighted:
+        for j in range(top, 0, -1):  # downwards: each set is counted once per place
+            at_least[j] |= (at_least[j - weight] if j > weight else -1) & bits
+    keep = ~(1 << excluded) if excluded is not None else -1
+    places = []
+    above = 0  # the places of the higher scores, already taken
+    for j in range(top, 0, -1):
+        level = at_least[j] & ~above & keep
+        above |= at_least[j]
+        while level and len(places) < count:
+            lowest = level & -level
+            places.append(lowest.bit_length() - 1)
+            level ^= lowest
+        if len(places) >= count:
+            break
+    return places
+
+
+def _counting_ranker(by_tag, tag_weight, by_org, org_weight, total):
+    """Ranking with any weights: each other article's score is counted."""
+
+    def rank(tags, organisations, excluded, count):
+        scores = _shared_scores(((by_tag, tag_weight, tags), (by_org, org_weight,
+                                                             organisations)))
+        scores.pop(excluded, None)
+        ranked = sorted((place for place, score in scores.items() if score > 0),
+                        key=lambda place: (-scores[place], place))
+        return ranked[:count]
+
+    return rank
 
 
 def _shared_scores(indexes):
@@ -325,18 +388,6 @@ def _shared_scores(indexes):
             for place, times in shared.items():
                 scores[place] += times * weight
     return scores
-
-
-def _best_places(scores, count, total, integral):
-    """The ``count`` places with the highest positive score, the newest first among equals."""
-    if integral:
-        # One integer per candidate orders like (-score, place): sorting them is C work.
-        span = total + 1
-        best = sorted(place - score * span for place, score in scores.items() if score > 0)
-        return [key % span for key in best[:count]]
-    ranked = sorted((place for place, score in scores.items() if score > 0),
-                    key=lambda place: (-scores[place], place))
-    return ranked[:count]
 
 
 def register():
