@@ -81,6 +81,10 @@ class TracingContext(Context):
         return value
 
 
+# The attributes of a plain dict, which ``dict.name`` in a template reads before its keys.
+DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
 def _note_arguments(args, kwargs):
     for value in (*args, *kwargs.values()):
         _note_contents(value, ARGUMENT_DEPTH)
@@ -142,6 +146,15 @@ def patch_environment(env):
     plain_getattr, plain_getitem = env.getattr, env.getitem
 
     def getattr_traced(obj, attribute):
+        if type(obj) is dict and attribute not in DICT_ATTRIBUTES:
+            # Jinja tries ``getattr`` first, which on a plain dict fails (raising and
+            # catching AttributeError) unless the name is one of dict's own: the key is
+            # looked up at once instead, as Jinja then does (``event.type``: 780,000
+            # times in a build of 2,000 articles).
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass  # Jinja's own path gives the undefined value
         value = plain_getattr(obj, attribute)
         if _current is not None and isinstance(obj, Content):
             if _is_method(value):
@@ -192,8 +205,14 @@ def entries(trace, fingerprinter, env, scope):
     if any(digest is None for *_, digest in found) or any(
             identity(obj) is None for obj in objects):
         return None
-    found.sort(key=lambda entry: (entry[0], repr(entry[1])))
+    # Keys of one kind are of one type (names and identities: text; attributes: pairs
+    # of text), so they sort as they are.
+    found.sort(key=_entry_order)
     return found
+
+
+def _entry_order(entry):
+    return entry[0], entry[1]
 
 
 def attribute_digest(fingerprinter, env, obj, name, scope):

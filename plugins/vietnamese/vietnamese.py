@@ -36,7 +36,7 @@ class Formatter:
         self._formatted = {}
 
     def _memo(self, kind, compute, value, *args):
-        key = (kind, value, *args)
+        key = (kind, type(value), value, *args)  # 1 == 1.0 == True, but not as text
         try:
             return self._formatted[key]
         except KeyError:
@@ -85,6 +85,9 @@ class Formatter:
 
     def number(self, value):
         """``1.500.000.000``."""
+        return self._memo("number", self._number, value)
+
+    def _number(self, value):
         return format_decimal(value, locale=self.locale)
 
     def money(self, value):
@@ -93,6 +96,9 @@ class Formatter:
 
     def iso(self, value):
         """ISO 8601 with the offset, for ``<time datetime>`` and JSON-LD."""
+        return self._memo("iso", self._iso, value)
+
+    def _iso(self, value):
         if isinstance(value, datetime):
             return self.local(value).isoformat()
         if isinstance(value, date):
