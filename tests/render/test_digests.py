@@ -74,3 +74,22 @@ def test_containers_of_other_objects_are_digested_value_by_value():
 
     assert Fingerprinter().digest([Box(1), "a"]) == Fingerprinter().digest([Box(1), "a"])
     assert Fingerprinter().digest([Box(1), "a"]) != Fingerprinter().digest([Box(2), "a"])
+
+
+def test_traced_templates_read_dict_keys_as_jinja_does():
+    """``d.name`` on a plain dict takes the key at once; dict's own names (``items``),
+    missing keys and dict subclasses still go Jinja's way."""
+    from collections import OrderedDict, defaultdict
+
+    from jinja2 import Environment
+    from render.trace import patch_environment
+
+    source = ("{{ d.type }}|{{ d.items is callable }}|{{ d.missing is defined }}|"
+              "{{ o.type }}|{{ dd.type }}|{{ dd | length }}")
+    values = {"d": {"type": "meeting", "items": "shadowed"},
+              "o": OrderedDict(type="signing"), "dd": defaultdict(str, type="award")}
+    plain = Environment().from_string(source).render(values)
+    traced_env = Environment()
+    patch_environment(traced_env)
+    assert traced_env.from_string(source).render(values) == plain
+    assert plain == "meeting|True|False|signing|award|1"
