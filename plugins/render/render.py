@@ -157,7 +157,7 @@ class RenderWriter(Writer):
             return super()._open_w(filename, encoding, override)
         if self._claim(filename, override):
             job.path = filename
-            job.name = os.path.relpath(filename, self.output_path).replace(os.sep, "/")
+            job.name = _relative(filename, self.output_path).replace(os.sep, "/")
             self._jobs.pop(filename, None)
             # An unchanged page is put in place at once: only the pages to render wait
             # in the queue, each holding a copy of the context.
@@ -218,6 +218,7 @@ class RenderWriter(Writer):
         rendered = _render_all(to_render, processes, self._fingerprinter)
         for job, (digest, reads) in zip(to_render, rendered, strict=True):
             memo.record(job.name, job.template.name, reads, digest, job.siteurl)
+            memo.note_file(job.name, job.path)
         self._names.update(job.name for job in to_render)
         # What was remembered for this batch's pages would be kept to the end of the
         # build: a digest per value and article field read, values kept alive for them.
@@ -264,7 +265,7 @@ class RenderWriter(Writer):
         if digest is None:
             return False
         old = os.path.join(self._previous, *job.name.split("/"))
-        if _file_digest(old) != digest:
+        if not memo.same_file(job.name, old, digest):
             return False
         if os.path.abspath(old) != os.path.abspath(job.path):
             os.makedirs(os.path.dirname(job.path), exist_ok=True)
@@ -277,20 +278,19 @@ class RenderWriter(Writer):
         return True
 
 
+def _relative(path, folder):
+    """``path`` relative to ``folder``, which holds it (without ``os.path.relpath``,
+    which makes both absolute first)."""
+    root = os.path.join(folder, "")
+    return path[len(root):] if path.startswith(root) else os.path.relpath(path, folder)
+
+
 def _cache_root(settings):
     path = settings.get("RENDER_CACHE_PATH") or DEFAULTS["RENDER_CACHE_PATH"]
     if not os.path.isabs(path):
         project = os.path.dirname(os.path.abspath(settings.get("PATH", "content")))
         path = os.path.join(project, path)
     return path
-
-
-def _file_digest(path):
-    try:
-        with open(path, "rb") as handle:
-            return hashlib.blake2b(handle.read(), digest_size=16).digest()
-    except OSError:
-        return None
 
 
 def _remove(path):
@@ -416,13 +416,18 @@ class _CapturedLogs(logging.Handler):
 # -- wiring --------------------------------------------------------------------------------
 
 def fix_urls(generators):
-    """Give every article and page its URL once, now that its metadata is final."""
+    """Give every article and page its URL and output path once, now that its metadata
+    is final (Pelican's ``override_url`` and ``override_save_as``)."""
     for generator in generators:
         for key in CONTENT_LISTS:
             for content in getattr(generator, key, None) or []:
                 for item in (content, *getattr(content, "translations", [])):
-                    if isinstance(item, (Article, Page)) and not hasattr(item, "override_url"):
+                    if not isinstance(item, (Article, Page)):
+                        continue
+                    if not hasattr(item, "override_url"):
                         item.override_url = item.url
+                    if not hasattr(item, "override_save_as"):
+                        item.override_save_as = item.save_as
 
 
 def flush_before_last_generator(generators):

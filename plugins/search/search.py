@@ -36,6 +36,7 @@ import hashlib
 import json
 import logging
 import os
+import pickle
 import re
 import shutil
 import subprocess
@@ -56,6 +57,7 @@ DEFAULTS = {
     "SEARCH_SHARD_SIZE": 500,
 }
 SHARDS_FILE = "tinhoi-shards.json"  # the other shards' folders, for search.js to merge
+KNOWN_PAGES = "trang.pickle"  # in the cache: the last build's pages and their digests
 BODY_MARKER = "data-pagefind-body"
 _WORDS_WITH_D_BAR = re.compile(r"\w*[đĐ]\w*")
 _TAGS = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.DOTALL | re.IGNORECASE)
@@ -118,23 +120,53 @@ def indexable_pages(output_path, bundle_dir):
         for name in sorted(files):
             if name.endswith(".html"):
                 path = os.path.join(folder, name)
-                relative = os.path.relpath(path, output_path).replace(os.sep, "/")
+                relative = _relative(path, output_path).replace(os.sep, "/")
                 url = "/" + (relative[: -len("index.html")] if name == "index.html" else relative)
                 pages.append((url, path))
     return pages
 
 
-def pages_to_index(output_path, bundle_dir):
+def _relative(path, folder):
+    """``path`` relative to ``folder``, which holds it (``os.path.relpath`` makes both
+    absolute first: a tenth of a second for the pages of a site of 2,000 articles)."""
+    root = os.path.join(folder, "")
+    return path[len(root):] if path.startswith(root) else os.path.relpath(path, folder)
+
+
+def pages_to_index(output_path, bundle_dir, known=None):
     """``[(path, digest of its bytes)]`` of every page carrying the indexed body, in a
-    stable order (digests, not texts: a large site's pages need not all be in memory)."""
+    stable order (digests, not texts: a large site's pages need not all be in memory).
+
+    ``known`` (updated in place) is ``{path relative to the output: (file key, digest or
+    None when the page is not indexed)}``: a page whose file has the same device, inode,
+    size and modification time as last time (an unchanged page is the same file from one
+    build to the next) is not read again.
+    """
     found = []
     marker = BODY_MARKER.encode()
+    seen = {}
     for _url, path in indexable_pages(output_path, bundle_dir):
-        with open(path, "rb") as handle:
-            data = handle.read()
-        if marker in data:
-            found.append((path, hashlib.blake2b(data, digest_size=16).digest()))
+        relative = _relative(path, output_path)
+        key = _file_key(path)
+        last = known.get(relative) if known is not None else None
+        if last is not None and last[0] == key:
+            digest = last[1]
+        else:
+            with open(path, "rb") as handle:
+                data = handle.read()
+            digest = hashlib.blake2b(data, digest_size=16).digest() if marker in data else None
+        seen[relative] = (key, digest)
+        if digest is not None:
+            found.append((path, digest))
+    if known is not None:
+        known.clear()
+        known.update(seen)
     return found
+
+
+def _file_key(path):
+    stat = os.stat(path)
+    return stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
 def prepare_pages(pages, output_path, staging, weight):
@@ -145,7 +177,7 @@ def prepare_pages(pages, output_path, staging, weight):
     for path, _digest in pages:
         with open(path, encoding="utf-8") as handle:
             html = handle.read()
-        target = os.path.join(staging, os.path.relpath(path, output_path))
+        target = os.path.join(staging, _relative(path, output_path))
         os.makedirs(os.path.dirname(target), exist_ok=True)
         with open(target, "w", encoding="utf-8") as handle:
             handle.write(with_folded_copy(html, weight))
@@ -180,7 +212,7 @@ def shards_of(pages, output, size):
     """
     units = {}
     for page in pages:
-        first = os.path.relpath(page[0], output).split(os.sep)[0]
+        first = _relative(page[0], output).split(os.sep)[0]
         units.setdefault(first if len(first) == 4 and first.isdigit() else "", []).append(page)
     shards, current = [], []
     for key in sorted(units):
@@ -211,7 +243,8 @@ def build_search_index(pelican):
     output = pelican.output_path
     bundle_dir = settings["SEARCH_BUNDLE_DIR"]
     bundle = os.path.join(output, bundle_dir)
-    shards = shards_of(pages_to_index(output, bundle_dir), output,
+    known = _load_known_pages(settings)
+    shards = shards_of(pages_to_index(output, bundle_dir, known), output,
                        int(settings.get("SEARCH_SHARD_SIZE") or 0))
     base = _bundle_key_base(settings)
     keys = [_cached_bundle(settings, base, output, shard) for shard in shards]
@@ -234,6 +267,7 @@ def build_search_index(pelican):
     with open(os.path.join(bundle, SHARDS_FILE), "w", encoding="utf-8") as handle:
         json.dump(extra, handle)
     _forget_other_bundles(settings, keys)
+    _store_known_pages(settings, known)
     total = sum(len(shard) for shard in shards)
     indexed = sum(len(shard) for shard, (_, fresh) in zip(shards, ready, strict=True) if fresh)
     logger.info("search: %d pages in %d shard(s) of %s/: %d indexed, %d from the cache",
@@ -298,7 +332,7 @@ def _cached_bundle(settings, base, output, pages):
         return None
     digest = base.copy()
     for path, page_digest in pages:
-        digest.update(os.path.relpath(path, output).encode() + b"\0" + page_digest)
+        digest.update(_relative(path, output).encode() + b"\0" + page_digest)
     return os.path.join(folder, digest.hexdigest()[:32])
 
 
@@ -309,8 +343,45 @@ def _cache_folder(settings):
         return None
     if not os.path.isabs(folder):
         folder = os.path.join(os.path.dirname(os.path.abspath(settings["PATH"])), folder)
-    os.makedirs(folder, exist_ok=True)
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as error:  # a read-only project: the index is built, not kept
+        logger.debug("search: no cache folder %s: %s", folder, error)
+        return None
     return folder
+
+
+def _known_pages_path(settings):
+    folder = _cache_folder(settings)
+    return os.path.join(folder, KNOWN_PAGES) if folder else None
+
+
+def _load_known_pages(settings):
+    """The pages of the last build (see :func:`pages_to_index`), or ``{}``; ``None``
+    without a cache."""
+    path = _known_pages_path(settings)
+    if path is None:
+        return None
+    try:
+        with open(path, "rb") as handle:
+            known = pickle.load(handle)
+        return known if isinstance(known, dict) else {}
+    except Exception:  # noqa: BLE001 — missing or damaged: every page is read
+        return {}
+
+
+def _store_known_pages(settings, known):
+    """Keep the pages of this build (renamed into place: never half-written)."""
+    path = _known_pages_path(settings)
+    if path is None or known is None:
+        return
+    try:
+        handle, partial = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(path))
+        with os.fdopen(handle, "wb") as stream:
+            pickle.dump(known, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, path)
+    except OSError as error:
+        logger.debug("search: pages not kept: %s", error)
 
 
 def _pagefind_version():
@@ -351,7 +422,7 @@ def _forget_other_bundles(settings, used):
     parent = os.path.dirname(next(iter(used)))
     for name in os.listdir(parent):
         path = os.path.join(parent, name)
-        if path not in used:
+        if path not in used and name != KNOWN_PAGES:
             shutil.rmtree(path, ignore_errors=True)
 
 

@@ -110,6 +110,24 @@ def test_a_title_edit_renders_every_page_that_shows_the_title(site, caplog):
     assert all(old_title not in after[name].decode("utf-8") for name in showing)
 
 
+def test_reads_checked_in_two_processes_find_every_change(site, caplog, monkeypatch):
+    """Each process checks half of the stored reads: an edit of every article's body
+    (read by its own page only) is found in both halves."""
+    import render.memo
+
+    monkeypatch.setattr(render.memo, "PARALLEL_READS", 1)
+    build(site, "site", caplog)
+    edited = 0
+    for path in sorted((site / "content").rglob("*.md")):
+        if "pages" not in path.parts:
+            path.write_text(path.read_text(encoding="utf-8") + "\nCâu thêm cuối bài.\n",
+                            encoding="utf-8")
+            edited += 1
+    after, (rendered, _) = build(site, "site", caplog)
+    assert_same_site(plain_build(site), after)
+    assert rendered > 10 and edited >= rendered
+
+
 def test_a_template_change_renders_every_page(site, caplog):
     _, (total, _) = build(site, "site", caplog)
     base = site / "theme" / "templates" / "base.html"
@@ -137,6 +155,31 @@ def test_a_page_changed_in_the_output_is_rendered_again(site, caplog):
     after, (rendered, _) = build(site, "site", caplog)
     assert rendered == 1
     assert after["index.html"] == first["index.html"]
+
+
+def test_a_page_changed_in_place_with_its_size_kept_is_rendered_again(site, caplog):
+    first, _ = build(site, "site", caplog)
+    page = site / "site" / "index.html"
+    data = page.read_bytes()
+    page.write_bytes(data.replace(b"<html", b"<HTML", 1))  # same size, new time
+    after, (rendered, _) = build(site, "site", caplog)
+    assert rendered == 1
+    assert after["index.html"] == first["index.html"]
+
+
+def test_unchanged_pages_are_recognised_without_reading_them(site, caplog, monkeypatch):
+    """The last build's files are known by device, inode, size and time: a warm build
+    reads none of them to check its bytes."""
+    import render.memo
+
+    _, (total, _) = build(site, "site", caplog)
+    read = []
+    original = render.memo.file_digest
+    monkeypatch.setattr(render.memo, "file_digest", lambda path: (read.append(path),
+                                                                  original(path))[1])
+    _, (rendered, reused) = build(site, "site", caplog)
+    assert (rendered, reused) == (0, total)
+    assert read == []
 
 
 def test_a_damaged_memo_is_a_cold_start(site, caplog):

@@ -12,6 +12,12 @@ from tests.perf.test_content_cache import fresh_logs
 PLUGINS = ["tinhoi_content", "vietnamese", "search"]
 
 
+def kept_bundles(project):
+    """The bundles kept in the search cache (folders: the cache also keeps a list of
+    the last build's pages)."""
+    return [p for p in (project / ".cache" / "search").iterdir() if p.is_dir()]
+
+
 def test_fold_d_keeps_tone_marks():
     assert fold_d("Hội Khuyến học Đà Nẵng, đường") == "Hội Khuyến học Dà Nẵng, dường"
 
@@ -91,7 +97,7 @@ def test_unchanged_pages_reuse_the_last_index(build_site, tmp_path, caplog):
     edited = run_build(tmp_path / "content", tmp_path / "edited", PLUGINS=PLUGINS)
     assert "4 indexed, 0 from the cache" in caplog.text
     assert snapshot(edited / "pagefind") != snapshot(first / "pagefind")
-    assert len(list((tmp_path / ".cache" / "search").iterdir())) == 1
+    assert len(kept_bundles(tmp_path)) == 1
 
 
 def test_an_edit_indexes_again_only_its_shard(build_site, tmp_path, caplog, write_article):
@@ -115,7 +121,7 @@ def test_an_edit_indexes_again_only_its_shard(build_site, tmp_path, caplog, writ
     run_build(tmp_path / "content", tmp_path / "edited", PLUGINS=PLUGINS, SEARCH_SHARD_SIZE=1)
     # The year 2017 is a shard of its own: one page indexed, the others from the cache.
     assert f"1 indexed, {pages - 1} from the cache" in caplog.text
-    assert len(list((tmp_path / ".cache" / "search").iterdir())) == len(shards) + 1
+    assert len(kept_bundles(tmp_path)) == len(shards) + 1
 
 
 def test_a_failing_pagefind_fails_the_build_and_keeps_the_last_site(tmp_path, monkeypatch):
@@ -160,3 +166,33 @@ def test_shards_hold_whole_years_and_at_most_their_size(tmp_path, size, expected
     assert [sorted({os.path.relpath(path, output).split(os.sep)[0] for path, _ in shard})
             for shard in shards] == expected
     assert sum(len(shard) for shard in shards) == len(pages)
+
+
+def test_pages_known_from_the_last_build_are_not_read_again(tmp_path, monkeypatch):
+    from search import search
+
+    site = tmp_path / "output"
+    (site / "2024" / "a").mkdir(parents=True)
+    (site / "2024" / "a" / "index.html").write_text(
+        '<main><article data-pagefind-body>Đà Nẵng</article></main>', encoding="utf-8")
+    (site / "index.html").write_text("<main>danh sách</main>", encoding="utf-8")
+    known = {}
+    first = search.pages_to_index(str(site), "pagefind", known)
+    assert [os.path.relpath(path, site) for path, _ in first] == [
+        os.path.join("2024", "a", "index.html")]
+    assert set(known) == {"index.html", os.path.join("2024", "a", "index.html")}
+
+    opened = []
+    real_open = open
+    monkeypatch.setattr("builtins.open", lambda *a, **k: (opened.append(a[0]),
+                                                          real_open(*a, **k))[1])
+    assert search.pages_to_index(str(site), "pagefind", known) == first
+    assert opened == []
+
+    # A page written again (new time) is read again; one that gained the body is indexed.
+    (site / "index.html").write_text("<main><article data-pagefind-body>Mới</article></main>",
+                                     encoding="utf-8")
+    third = search.pages_to_index(str(site), "pagefind", known)
+    assert opened == [str(site / "index.html")]
+    assert [os.path.relpath(path, site) for path, _ in third] == [
+        "index.html", os.path.join("2024", "a", "index.html")]
