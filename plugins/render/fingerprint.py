@@ -37,6 +37,9 @@ def _hash(*parts):
     return hashlib.blake2b(b"\x1f".join(parts) + b"\x1f", digest_size=16).digest()
 
 
+# How deep the site's shared values are looked into: the organisations, each one's
+# entries, each entry, its event (an article's event, read by its page too).
+SHARED_DEPTH = 4
 # Texts shorter than this are remembered by value once summed up.
 REMEMBERED_TEXT = 1024
 # Containers of plain data (an event's dict, an article's organisations) are digested by
@@ -62,12 +65,26 @@ def _plain_data(value):
 
 
 def _collect_ids(value, found, depth):
+    """Add the ids of ``value`` and of what it holds, ``depth`` levels down: the items
+    of dicts, lists and tuples and the attributes of other objects (an organisation's
+    list of entries), but not the fields of content objects (read one by one)."""
     found.add(id(value))
-    if depth and type(value) in PLAIN_CONTAINERS:
-        items = value.values() if type(value) is dict else value
-        for item in items:
-            if id(item) not in found:
-                _collect_ids(item, found, depth - 1)
+    if not depth:
+        return
+    kind = type(value)
+    if kind in PLAIN_CONTAINERS:
+        items = value.values() if kind is dict else value
+    elif isinstance(value, (Content, type, types.ModuleType)):
+        return
+    else:
+        try:
+            items = [item for name, item in vars(value).items()
+                     if name not in SKIPPED_ATTRIBUTES]
+        except TypeError:  # no __dict__
+            return
+    for item in items:
+        if id(item) not in found:
+            _collect_ids(item, found, depth - 1)
 
 
 def identity(content):
@@ -110,10 +127,10 @@ class Fingerprinter:
         self._contents = {}
 
     def share(self, values):
-        """Keep the digests of ``values`` and of what they hold (three levels down)
-        for the whole build, through :meth:`forget`."""
+        """Keep the digests of ``values`` and of what they hold (``SHARED_DEPTH`` levels
+        down) for the whole build, through :meth:`forget`."""
         for value in values:
-            _collect_ids(value, self._shared_ids, depth=3)
+            _collect_ids(value, self._shared_ids, depth=SHARED_DEPTH)
 
     def forget(self):
         """Drop the remembered digests (and the values kept alive for them) but the

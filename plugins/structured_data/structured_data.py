@@ -84,10 +84,11 @@ def _organisation(name):
     return {"@type": "Organization", "name": name}
 
 
-def news_article(article, settings):
-    """The JSON-LD dict of one article."""
+def news_article(article, settings, url=None, summary=None):
+    """The JSON-LD dict of one article (``url``: its absolute URL and ``summary``: its
+    summary as text, when the caller has them already)."""
     tz = ZoneInfo(settings["TIMEZONE"])
-    url = _absolute(settings, article.url)
+    url = _absolute(settings, article.url) if url is None else url
     publisher = _organisation(settings["STRUCTURED_DATA_PUBLISHER"] or settings["SITENAME"])
     if settings["STRUCTURED_DATA_LOGO"] and _absolute(settings, settings["STRUCTURED_DATA_LOGO"]):
         publisher["logo"] = {"@type": "ImageObject",
@@ -106,7 +107,7 @@ def news_article(article, settings):
     else:
         data["author"] = publisher
     data["publisher"] = publisher
-    summary = _plain(getattr(article, "summary", ""))
+    summary = _plain(getattr(article, "summary", "")) if summary is None else summary
     if summary:
         data["description"] = summary
     category = getattr(article, "category", None)
@@ -123,8 +124,9 @@ def news_article(article, settings):
     return data
 
 
-def event_data(article, settings):
-    """The JSON-LD ``Event`` of an event report, or ``None``."""
+def event_data(article, settings, url=None, summary=None):
+    """The JSON-LD ``Event`` of an event report, or ``None`` (``url`` and ``summary``
+    as for :func:`news_article`)."""
     event = getattr(article, "event", None)
     if not isinstance(event, dict) or not isinstance(event.get("date"), datetime):
         return None
@@ -134,7 +136,7 @@ def event_data(article, settings):
             "startDate": _iso(event["date"], tz, has_time),
             "eventStatus": "https://schema.org/EventScheduled",
             "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode"}
-    url = _absolute(settings, article.url)
+    url = _absolute(settings, article.url) if url is None else url
     data["@id"] = (url or "") + "#su-kien"
     if url:
         data["url"] = url
@@ -149,7 +151,7 @@ def event_data(article, settings):
         data["organizer"] = [_organisation(name) for name in organisers]
     if event.get("sponsor"):
         data["sponsor"] = _organisation(event["sponsor"])
-    summary = _plain(getattr(article, "summary", ""))
+    summary = _plain(getattr(article, "summary", "")) if summary is None else summary
     if summary:
         data["description"] = summary
     return data
@@ -157,8 +159,13 @@ def event_data(article, settings):
 
 def structured_data(article, settings):
     """The escaped JSON-LD text for one article."""
-    data = news_article(article, settings)
-    event = event_data(article, settings) if settings["STRUCTURED_DATA_EVENTS"] else None
+    # Pelican formats an article's URL anew on every read, and the summary is stripped
+    # of its tags: once each for both dicts.
+    url = _absolute(settings, article.url) or ""
+    summary = _plain(getattr(article, "summary", ""))
+    data = news_article(article, settings, url, summary)
+    event = (event_data(article, settings, url, summary)
+             if settings["STRUCTURED_DATA_EVENTS"] else None)
     if event is None:
         return dumps_for_html({"@context": "https://schema.org", **data})
     data["about"] = {"@id": event["@id"]}
