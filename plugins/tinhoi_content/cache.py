@@ -117,6 +117,9 @@ class ContentCache:
         fingerprint = fingerprint or hashlib.sha256(
             (settings_fingerprint(settings) + code_fingerprint()).encode()).hexdigest()
         self.folder = os.path.join(cache_root(settings), fingerprint[:32])
+        # {source path: ((inode, size, mtime), key)}: a build asks for each file's key
+        # two or three times (which files to convert, then Pelican's reading).
+        self._keys = {}
 
     def key(self, source_path, data):
         """The key of ``source_path`` holding the bytes ``data``."""
@@ -125,10 +128,19 @@ class ContentCache:
         digest.update(data)
         return digest.hexdigest()
 
-    def key_of(self, source_path):
-        """The key of ``source_path`` as it is on disk now."""
+    def key_of(self, source_path, fresh=False):
+        """The key of ``source_path`` as it is on disk now (read again only when its
+        inode, size or modification time changed since it was last asked for, or with
+        ``fresh``: a time may not change when a file is written twice within a second)."""
         with open(source_path, "rb") as handle:
-            return self.key(source_path, handle.read())
+            stat = os.fstat(handle.fileno())
+            mark = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+            known = self._keys.get(source_path)
+            if known is not None and known[0] == mark and not fresh:
+                return known[1]
+            key = self.key(source_path, handle.read())
+        self._keys[source_path] = (mark, key)
+        return key
 
     def path(self, key):
         """Where the entry for ``key`` is stored (noted as used by this build)."""

@@ -62,7 +62,7 @@ class TinhoiReader(BaseReader):
         if entry is None:
             entry = self._convert_file(source_path)
             # Store only what was made of the bytes the key was made of.
-            if self.cache.key_of(source_path) == key:
+            if self.cache.key_of(source_path, fresh=True) == key:
                 try:
                     self.cache.store(key, entry)
                 except OSError as error:

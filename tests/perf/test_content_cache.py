@@ -276,3 +276,29 @@ def test_a_compact_body_reads_and_writes_like_pelicans():
     article._content = None
     assert article._content is None
     assert pickle.loads(pickle.dumps(article))._content is None
+
+
+def test_a_files_key_is_read_again_only_when_the_file_changed(tmp_path):
+    """Keys are remembered by inode, size and time; ``fresh`` reads the bytes anyway
+    (a file written twice within one tick of a coarse clock keeps its time)."""
+    from tinhoi_content.cache import ContentCache
+
+    content = tmp_path / "content"
+    content.mkdir()
+    article = content / "bai.md"
+    article.write_text("---\ntitle: Một\n---\nA\n", encoding="utf-8")
+    cache = ContentCache({"PATH": str(content)}, fingerprint="0" * 32)
+    first = cache.key_of(str(article))
+    assert cache.key_of(str(article)) == first
+
+    stat = article.stat()
+    article.write_text("---\ntitle: Mới\n---\nA\n", encoding="utf-8")  # same size
+    os.utime(article, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and same time
+    assert cache.key_of(str(article)) == first  # remembered
+    fresh = cache.key_of(str(article), fresh=True)
+    assert fresh != first
+    assert fresh == ContentCache({"PATH": str(content)}, fingerprint="0" * 32).key_of(
+        str(article))
+
+    article.write_text("---\ntitle: Ba, dài hơn\n---\nA\n", encoding="utf-8")
+    assert cache.key_of(str(article)) not in (first, fresh)
