@@ -40,11 +40,14 @@ import pickle
 import platform
 import shutil
 import tempfile
+import zlib
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import markdown
 import yaml
+
+from .compact import LEVEL as COMPACT_LEVEL
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +63,7 @@ DEFAULTS = {
 # Settings that change what the reader makes of a file.
 SETTINGS_THAT_MATTER = ("PATH", "PAGE_PATHS", "TIMEZONE", "TINHOI_EXTRA_FIELDS", "MARKDOWN")
 # Bumped whenever an entry's shape changes.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 # Fewer uncached files than this are converted by the serial read: a pool costs more.
 MIN_PARALLEL = 8
 
@@ -167,6 +170,8 @@ class ContentCache:
         for probed, existed in entry["probes"].items():
             if os.path.isfile(probed) != existed:
                 return None
+        if entry.get("packed") is not None:
+            entry["html"] = zlib.decompress(entry["packed"]).decode("utf-8", "surrogatepass")
         return entry
 
     def store(self, key, entry):
@@ -177,12 +182,23 @@ class ContentCache:
         handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".pickle", dir=folder)
         try:
             with os.fdopen(handle, "wb") as out:
-                pickle.dump({**entry, "format": FORMAT_VERSION}, out, pickle.HIGHEST_PROTOCOL)
+                pickle.dump({**entry, **_packed_html(entry), "format": FORMAT_VERSION}, out,
+                            pickle.HIGHEST_PROTOCOL)
             os.replace(temporary, path)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
             raise
+
+
+def _packed_html(entry):
+    """The body stored compressed (``packed``, as :mod:`.compact` keeps it in memory:
+    a build that reads it need not compress it again), not as text."""
+    html = entry.get("html")
+    if type(html) is not str:
+        return {}
+    return {"html": None, "packed": zlib.compress(html.encode("utf-8", "surrogatepass"),
+                                                  COMPACT_LEVEL)}
 
 
 # Entries each cache folder gave or took in this build: what pruning keeps.

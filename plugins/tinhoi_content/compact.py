@@ -68,6 +68,14 @@ COMPACT = {Article: CompactArticle, Page: CompactPage}
 
 # Content objects made in this build, compacted once every plugin has been through them.
 _made = []
+# Bodies read from the content cache, which keeps them compressed: ``{id(text): (text,
+# packed)}``, so that a body no plugin rewrote is not compressed again.
+_packed = {}
+
+
+def remember_packed(text, packed):
+    """``packed`` is ``text`` compressed as this module keeps bodies."""
+    _packed[id(text)] = (text, packed)
 
 
 def note_content(content):
@@ -79,6 +87,7 @@ def note_content(content):
 def forget_contents(_pelican=None):
     """A new build: forget the objects of an earlier one (``initialized``)."""
     _made.clear()
+    _packed.clear()
 
 
 def compact_bodies(pelican):
@@ -91,17 +100,25 @@ def compact_bodies(pelican):
     """
     made = list(_made)
     _made.clear()
+    packed = dict(_packed)
+    _packed.clear()
     if not pelican.settings.get("TINHOI_COMPACT_BODIES", True):
         return
     for content in made:
-        compact_body(content)
+        compact_body(content, packed)
 
 
-def compact_body(content):
-    """Keep ``content``'s body compressed from now on."""
+def compact_body(content, packed=None):
+    """Keep ``content``'s body compressed from now on (``packed``: bodies already
+    compressed, see :func:`remember_packed`)."""
     compact = COMPACT.get(type(content))
     if compact is None:
         return
     body = content.__dict__.pop("_content", None)
     content.__class__ = compact
+    known = (packed or {}).get(id(body))
+    if known is not None and known[0] is body:
+        content.__dict__["_packed_body"] = known[1]
+        content.__dict__.pop("_plain_body", None)
+        return
     content._content = body

@@ -8,6 +8,7 @@ from pelican.readers import BaseReader
 
 from . import cache as content_cache
 from .cache import ContentCache
+from .compact import remember_packed
 from .contract import Problem, _display_path, check_file
 from .links_markdown import ContentLinkExtension
 
@@ -47,6 +48,8 @@ class TinhoiReader(BaseReader):
             log("%s", problem)
         if not entry["buildable"]:
             raise ArticleContractError(f"{source_path}: bài viết bị bỏ qua vì có lỗi")
+        if entry.get("packed") is not None:
+            remember_packed(entry["html"], entry["packed"])
         return entry["html"], self._pelican_metadata(entry["metadata"])
 
     def cached_entry(self, source_path, look_up=True):

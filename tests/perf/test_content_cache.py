@@ -8,6 +8,7 @@ import logging
 import os
 import pickle
 import shutil
+import zlib
 from pathlib import Path
 
 import pytest
@@ -153,10 +154,11 @@ def test_a_settings_change_is_not_served_from_the_cache(content, tmp_path, caplo
 
 
 def poison(entry_paths):
+    """Put another body in every cached entry (kept compressed)."""
     for path in entry_paths:
         entry = pickle.loads(path.read_bytes())
-        if entry["html"]:
-            entry["html"] = "<p>NỘI DUNG CŨ TỪ BỘ ĐỆM</p>"
+        if entry.get("packed"):
+            entry["packed"] = zlib.compress("<p>NỘI DUNG CŨ TỪ BỘ ĐỆM</p>".encode())
         path.write_bytes(pickle.dumps(entry))
 
 
@@ -276,6 +278,33 @@ def test_a_compact_body_reads_and_writes_like_pelicans():
     article._content = None
     assert article._content is None
     assert pickle.loads(pickle.dumps(article))._content is None
+
+
+def test_a_body_from_the_cache_is_kept_as_the_cache_compressed_it(monkeypatch):
+    """The content cache stores bodies compressed: a body no plugin rewrote keeps those
+    bytes; a rewritten one (another string) is compressed anew."""
+    from pelican.contents import Article
+    from pelican.settings import DEFAULT_CONFIG
+    from tinhoi_content import compact
+
+    def article(body):
+        return Article(body, metadata={"title": "Ký kết",
+                                       "date": datetime.datetime(2019, 3, 1, 9, 0)},
+                       settings={**DEFAULT_CONFIG, "SITEURL": "https://tinhoi.example.org"})
+
+    read = "<p>Lễ ký kết chương trình phối hợp.</p>\n" * 30
+    packed = zlib.compress(read.encode("utf-8"), compact.LEVEL)
+    rewritten_text = read.replace("Lễ", "<b>Lễ</b>")
+    kept, rewritten = article(read), article(rewritten_text)
+    compressed = []
+    real = zlib.compress
+    monkeypatch.setattr(compact.zlib, "compress",
+                        lambda data, level: (compressed.append(data), real(data, level))[1])
+    compact.compact_body(kept, {id(read): (read, packed)})
+    compact.compact_body(rewritten, {id(read): (read, packed)})
+    assert kept.__dict__["_packed_body"] is packed
+    assert compressed == [rewritten_text.encode("utf-8")]
+    assert kept._content == read and rewritten._content == rewritten_text
 
 
 def test_a_files_key_is_read_again_only_when_the_file_changed(tmp_path):
