@@ -134,6 +134,9 @@ class RenderMemo:
         # ``{output name: (device, inode, size, mtime)}`` of each page's file when its
         # bytes were last known to be the memo's: a check reads the file only when not.
         self.files = {}
+        # Whether anything differs from the memo on disk (a build that changed nothing
+        # neither renumbers nor saves it: at 5,000 articles, both took the peak memory).
+        self._dirty = False
         self.fingerprinter = Fingerprinter()
         self.contents = {}
         self._seen_tables, self._tables = set(), []  # tables kept alive: ids stay unique
@@ -264,6 +267,7 @@ class RenderMemo:
         if file_digest(path) != output_digest:
             return False
         self.files[name] = key
+        self._dirty = True
         return True
 
     def note_file(self, name, path):
@@ -273,9 +277,11 @@ class RenderMemo:
             self.files.pop(name, None)
         else:
             self.files[name] = key
+        self._dirty = True
 
     def record(self, name, template_name, reads, output_digest, scope):
         """Remember page ``name`` (``reads`` ``None``: it cannot be reused)."""
+        self._dirty = True
         if reads is None:
             self.pages.pop(name, None)
             return
@@ -303,6 +309,9 @@ class RenderMemo:
         """Drop the pages this build did not write, and the reads no page refers to."""
         if any(name not in names for name in self.pages):
             self.pages = {name: page for name, page in self.pages.items() if name in names}
+            self._dirty = True
+        if not self._dirty:
+            return  # the pages and reads of the last build, all in use
         self.files = {name: key for name, key in self.files.items() if name in self.pages}
         used = sorted({index for page in self.pages.values() for index in page[2]})
         self._read_ids = {}
@@ -331,8 +340,9 @@ class RenderMemo:
         pickle.dump(self.files, stream, protocol=pickle.HIGHEST_PROTOCOL)
 
     def save(self):
-        """Write the memo atomically (a reader never sees half of it)."""
-        if self.fingerprint is None:
+        """Write the memo atomically (a reader never sees half of it), unless it is the
+        one on disk."""
+        if self.fingerprint is None or not self._dirty:
             return
         folder = os.path.dirname(self.path)
         os.makedirs(folder, exist_ok=True)

@@ -144,6 +144,7 @@ class RenderWriter(Writer):
         self._shared = []  # the site's context values, whose digests every batch reuses
         self._previous = None  # the folder of the last build's pages
         self._checked = 0
+        self._flushed = False
         self._batch = int(self.settings.get("RENDER_BATCH") or DEFAULTS["RENDER_BATCH"])
 
     def write_file(self, name, template, context, *args, **kwargs):
@@ -165,7 +166,7 @@ class RenderWriter(Writer):
                 self._names.add(job.name)
             else:
                 self._jobs[filename] = job
-                if len(self._jobs) >= self._batch:
+                if len(self._jobs) >= self._batch or self._flushed:
                     self._write_queued()
         return _Sink()
 
@@ -191,8 +192,14 @@ class RenderWriter(Writer):
     # -- the flush -----------------------------------------------------------------
 
     def flush(self):
-        """Write every queued page, then keep what each page read for the next build."""
+        """Write every queued page, then keep what each page read for the next build.
+
+        The memo and the digests are then let go: what runs after (the search index,
+        feeds of other plugins) reuses their memory instead of adding to the peak.  A
+        page asked for after the flush is written at once.
+        """
         self._write_queued()
+        self._flushed = True
         if self._memo is None:
             return
         self._memo.forget_except(self._names)
@@ -200,6 +207,9 @@ class RenderWriter(Writer):
         logger.info("Trang: %d trang dựng lại, %d trang không đổi giữ nguyên "
                     "(%.1f giây, %d tiến trình)", self._rendered, self._reused,
                     self._seconds, self._processes)
+        self._memo, self._shared = None, []
+        self._fingerprinter = Fingerprinter()
+        release_page_memory()
 
     def _write_queued(self):
         """Render the queued pages (those that could not be reused).

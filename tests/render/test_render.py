@@ -177,9 +177,14 @@ def test_unchanged_pages_are_recognised_without_reading_them(site, caplog, monke
     original = render.memo.file_digest
     monkeypatch.setattr(render.memo, "file_digest", lambda path: (read.append(path),
                                                                   original(path))[1])
+    memo = site / ".cache" / "render" / "memo.pickle"
+    before = memo.stat()
     _, (rendered, reused) = build(site, "site", caplog)
     assert (rendered, reused) == (0, total)
     assert read == []
+    # Nothing changed: the memo on disk is the one to keep, not written again.
+    after = memo.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
 
 
 def test_a_damaged_memo_is_a_cold_start(site, caplog):
