@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 FORMAT_VERSION = 6
 # Pages or reads per pickle in the saved memo.
-SAVED_CHUNK = 5000
+SAVED_CHUNK = 2000
 # Settings that differ between two builds of the same site without changing any page:
 # where the output goes, and the build's clock (pages see the clock only through what
 # the plugins computed from it, which their traces hold).
@@ -313,12 +313,21 @@ class RenderMemo:
         if not self._dirty:
             return  # the pages and reads of the last build, all in use
         self.files = {name: key for name, key in self.files.items() if name in self.pages}
-        used = sorted({index for page in self.pages.values() for index in page[2]})
         self._read_ids = {}
-        if len(used) == len(self.reads):
+        # One byte a read, not a set of ints: this runs when the build holds the most.
+        used = bytearray(len(self.reads))
+        for page in self.pages.values():
+            for index in page[2]:
+                used[index] = 1
+        if used.count(0) == 0:
             return  # every read is used (built anew, the tables would only take memory)
-        renumber = {old: new for new, old in enumerate(used)}
-        self.reads = [self.reads[old] for old in used]
+        renumber = array("I", bytes(4 * len(self.reads)))
+        kept = []
+        for old, is_used in enumerate(used):
+            if is_used:
+                renumber[old] = len(kept)
+                kept.append(self.reads[old])
+        self.reads = kept
         self.pages = {name: (t, n, array("I", [renumber[i] for i in ids]), d)
                       for name, (t, n, ids, d) in self.pages.items()}
 

@@ -187,6 +187,31 @@ def test_unchanged_pages_are_recognised_without_reading_them(site, caplog, monke
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
 
 
+def test_a_removed_article_takes_its_pages_and_reads_out_of_the_memo(site, caplog):
+    build(site, "site", caplog)
+    memo_path = site / ".cache" / "render" / "memo.pickle"
+    (site / "content" / ARTICLE).unlink()
+    after, _ = build(site, "site", caplog)
+    assert_same_site(plain_build(site), after)
+    with open(memo_path, "rb") as handle:
+        header = pickle.load(handle)
+        pages = {}
+        for _ in range(header["page_chunks"]):
+            pages.update(pickle.load(handle))
+        reads = []
+        for _ in range(header["read_chunks"]):
+            reads.extend(pickle.load(handle))
+    assert not any("so-ket-mot-nam" in name for name in pages)
+    used = {index for page in pages.values() for index in page[2]}
+    assert used == set(range(len(reads)))  # renumbered: no read left without a page
+    # The renumbered memo still finds what an edit changes.
+    other = next(p for p in sorted((site / "content").rglob("*.md")) if "pages" not in p.parts)
+    other.write_text(other.read_text(encoding="utf-8") + "\nCâu mới.\n", encoding="utf-8")
+    edited, (rendered, _) = build(site, "site", caplog)
+    assert_same_site(plain_build(site), edited)
+    assert rendered >= 1
+
+
 def test_a_damaged_memo_is_a_cold_start(site, caplog):
     _, (total, _) = build(site, "site", caplog)
     memo = site / ".cache" / "render" / "memo.pickle"
