@@ -47,7 +47,7 @@ from pathlib import Path
 import markdown
 import yaml
 
-from .compact import LEVEL as COMPACT_LEVEL
+from .compact import pack, unpack
 
 logger = logging.getLogger(__name__)
 
@@ -171,7 +171,11 @@ class ContentCache:
             if os.path.isfile(probed) != existed:
                 return None
         if entry.get("packed") is not None:
-            entry["html"] = zlib.decompress(entry["packed"]).decode("utf-8", "surrogatepass")
+            try:
+                entry["html"] = unpack(entry["packed"])
+            except (zlib.error, TypeError, UnicodeDecodeError):  # damaged: a miss
+                logger.debug("damaged body in cache entry %s", self.path(key))
+                return None
         return entry
 
     def store(self, key, entry):
@@ -197,8 +201,7 @@ def _packed_html(entry):
     html = entry.get("html")
     if type(html) is not str:
         return {}
-    return {"html": None, "packed": zlib.compress(html.encode("utf-8", "surrogatepass"),
-                                                  COMPACT_LEVEL)}
+    return {"html": None, "packed": pack(html)}
 
 
 # Entries each cache folder gave or took in this build: what pruning keeps.

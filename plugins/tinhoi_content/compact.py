@@ -20,6 +20,16 @@ from pelican.contents import Article, Page
 LEVEL = 1  # the fastest: bodies are compressed on every build
 
 
+def pack(text):
+    """``text`` as bodies are kept: zlib-compressed UTF-8."""
+    return zlib.compress(text.encode("utf-8", "surrogatepass"), LEVEL)
+
+
+def unpack(packed):
+    """The text of a body made by :func:`pack` (``zlib.error`` if it is damaged)."""
+    return zlib.decompress(packed).decode("utf-8", "surrogatepass")
+
+
 # The body last read or written, as text: plugins read one article's body several
 # times in a row (links, photos, then its page), and often write back what they read.
 _last = {"content": None, "text": None}
@@ -35,7 +45,7 @@ class _CompactBody:
         packed = self.__dict__.get("_packed_body")
         if packed is None:
             return self.__dict__.get("_plain_body")
-        text = zlib.decompress(packed).decode("utf-8", "surrogatepass")
+        text = unpack(packed)
         _last.update(content=self, text=text)
         return text
 
@@ -49,8 +59,7 @@ class _CompactBody:
             return
         if _last["content"] is self and _last["text"] is value:
             return  # the text it holds, written back
-        self.__dict__["_packed_body"] = zlib.compress(
-            value.encode("utf-8", "surrogatepass"), LEVEL)
+        self.__dict__["_packed_body"] = pack(value)
         self.__dict__.pop("_plain_body", None)
         _last.update(content=self, text=value)
 
@@ -119,6 +128,5 @@ def compact_body(content, packed=None):
     known = (packed or {}).get(id(body))
     if known is not None and known[0] is body:
         content.__dict__["_packed_body"] = known[1]
-        content.__dict__.pop("_plain_body", None)
         return
     content._content = body
