@@ -270,18 +270,15 @@ class RenderMemo:
         self._dirty = True
         return True
 
-    def note_file(self, name, path):
-        """Page ``name`` was just written to ``path``."""
+    def record(self, name, template_name, reads, output_digest, scope, path):
+        """Remember page ``name``, just written to ``path`` (``reads`` ``None``: it
+        cannot be reused)."""
+        self._dirty = True
         key = file_key(path)
-        if key is None:
+        if key is None or reads is None:
             self.files.pop(name, None)
         else:
             self.files[name] = key
-        self._dirty = True
-
-    def record(self, name, template_name, reads, output_digest, scope):
-        """Remember page ``name`` (``reads`` ``None``: it cannot be reused)."""
-        self._dirty = True
         if reads is None:
             self.pages.pop(name, None)
             return

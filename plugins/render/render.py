@@ -227,8 +227,7 @@ class RenderWriter(Writer):
             processes = 1
         rendered = _render_all(to_render, processes, self._fingerprinter)
         for job, (digest, reads) in zip(to_render, rendered, strict=True):
-            memo.record(job.name, job.template.name, reads, digest, job.siteurl)
-            memo.note_file(job.name, job.path)
+            memo.record(job.name, job.template.name, reads, digest, job.siteurl, job.path)
         self._names.update(job.name for job in to_render)
         # What was remembered for this batch's pages would be kept to the end of the
         # build: a digest per value and article field read, values kept alive for them.
