@@ -243,14 +243,15 @@ def build_search_index(pelican):
     output = pelican.output_path
     bundle_dir = settings["SEARCH_BUNDLE_DIR"]
     bundle = os.path.join(output, bundle_dir)
-    known = _load_known_pages(settings)
+    cache = _cache_folder(settings)
+    known = _load_known_pages(cache)
     shards = shards_of(pages_to_index(output, bundle_dir, known), output,
                        int(settings.get("SEARCH_SHARD_SIZE") or 0))
     base = _bundle_key_base(settings)
-    keys = [_cached_bundle(settings, base, output, shard) for shard in shards]
+    keys = [_cached_bundle(cache, base, output, shard) for shard in shards]
     # The work folder is in the cache's folder when there is one: the pages are copied
     # there and the bundles renamed into the cache on the same file system.
-    with tempfile.TemporaryDirectory(prefix=".work-", dir=_cache_folder(settings)) as work:
+    with tempfile.TemporaryDirectory(prefix=".work-", dir=cache) as work:
         # Shards are indexed side by side (Pagefind keeps about 1.5 cores busy), each
         # into a folder of its own, then put in place in order: the first shard is the
         # bundle that holds the others.
@@ -258,6 +259,9 @@ def build_search_index(pelican):
         with concurrent.futures.ThreadPoolExecutor(_processes(settings)) as pool:
             ready = list(pool.map(lambda job: _shard_bundle(*job, output, work, settings),
                                   jobs))
+        # The last bundle in this output (a build into the same folder, as plain
+        # ``pelican`` does) is replaced whole: its files are the cache's, linked.
+        shutil.rmtree(bundle, ignore_errors=True)
         for number, (folder, _fresh) in enumerate(ready):
             # Hard links: the same files as the cache's (and as the last build's, when
             # the shard did not change), so nothing is copied or compared byte by byte.
@@ -266,8 +270,8 @@ def build_search_index(pelican):
     extra = [shard_folder(number) + "/" for number in range(1, len(shards))]
     with open(os.path.join(bundle, SHARDS_FILE), "w", encoding="utf-8") as handle:
         json.dump(extra, handle)
-    _forget_other_bundles(settings, keys)
-    _store_known_pages(settings, known)
+    _forget_other_bundles(cache, keys)
+    _store_known_pages(cache, known)
     total = sum(len(shard) for shard in shards)
     indexed = sum(len(shard) for shard, (_, fresh) in zip(shards, ready, strict=True) if fresh)
     logger.info("search: %d pages in %d shard(s) of %s/: %d indexed, %d from the cache",
@@ -321,13 +325,13 @@ def _bundle_key_base(settings):
     return digest
 
 
-def _cached_bundle(settings, base, output, pages):
-    """Where the bundle of exactly these pages is (or will be) kept, or ``None``.
+def _cached_bundle(folder, base, output, pages):
+    """Where in the cache ``folder`` the bundle of exactly these pages is (or will be)
+    kept, or ``None`` without a cache.
 
     The key is ``base`` (see :func:`_bundle_key_base`) and the pages as written: the
     copies are prepared only when the bundle must be built.
     """
-    folder = _cache_folder(settings)
     if not folder:
         return None
     digest = base.copy()
@@ -337,7 +341,8 @@ def _cached_bundle(settings, base, output, pages):
 
 
 def _cache_folder(settings):
-    """The folder of kept bundles (made if missing), or ``None`` without a cache."""
+    """The folder of kept bundles (made if missing), or ``None`` without a cache (read
+    once a build: the other helpers take the folder)."""
     folder = settings.get("SEARCH_CACHE_PATH")
     if not folder:
         return None
@@ -351,35 +356,29 @@ def _cache_folder(settings):
     return folder
 
 
-def _known_pages_path(settings):
-    folder = _cache_folder(settings)
-    return os.path.join(folder, KNOWN_PAGES) if folder else None
-
-
-def _load_known_pages(settings):
-    """The pages of the last build (see :func:`pages_to_index`), or ``{}``; ``None``
-    without a cache."""
-    path = _known_pages_path(settings)
-    if path is None:
+def _load_known_pages(cache):
+    """The pages of the last build (see :func:`pages_to_index`) kept in the ``cache``
+    folder, or ``{}``; ``None`` without a cache."""
+    if cache is None:
         return None
     try:
-        with open(path, "rb") as handle:
+        with open(os.path.join(cache, KNOWN_PAGES), "rb") as handle:
             known = pickle.load(handle)
         return known if isinstance(known, dict) else {}
     except Exception:  # noqa: BLE001 — missing or damaged: every page is read
         return {}
 
 
-def _store_known_pages(settings, known):
-    """Keep the pages of this build (renamed into place: never half-written)."""
-    path = _known_pages_path(settings)
-    if path is None or known is None:
+def _store_known_pages(cache, known):
+    """Keep the pages of this build in the ``cache`` folder (renamed into place: never
+    half-written)."""
+    if cache is None or known is None:
         return
     try:
-        handle, partial = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(path))
+        handle, partial = tempfile.mkstemp(prefix=".tmp-", dir=cache)
         with os.fdopen(handle, "wb") as stream:
             pickle.dump(known, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(partial, path)
+        os.replace(partial, os.path.join(cache, KNOWN_PAGES))
     except OSError as error:
         logger.debug("search: pages not kept: %s", error)
 
@@ -414,14 +413,14 @@ def _keep(bundle, cached):
     return True
 
 
-def _forget_other_bundles(settings, used):
-    """Drop the cached bundles this build did not use: the cache keeps the latest site."""
-    used = {path for path in used if path}
-    if not used:
+def _forget_other_bundles(cache, used):
+    """Drop the bundles in the ``cache`` folder this build did not use: the cache keeps
+    the latest site."""
+    if cache is None:
         return
-    parent = os.path.dirname(next(iter(used)))
-    for name in os.listdir(parent):
-        path = os.path.join(parent, name)
+    used = set(used)
+    for name in os.listdir(cache):
+        path = os.path.join(cache, name)
         if path not in used and name != KNOWN_PAGES:
             shutil.rmtree(path, ignore_errors=True)
 

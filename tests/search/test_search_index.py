@@ -100,6 +100,26 @@ def test_unchanged_pages_reuse_the_last_index(build_site, tmp_path, caplog):
     assert len(kept_bundles(tmp_path)) == 1
 
 
+def test_a_damaged_list_of_known_pages_reads_every_page(build_site, tmp_path, caplog):
+    import logging
+    import pickle
+
+    caplog.set_level(logging.INFO, logger="search")
+    first = build_site("basic", PLUGINS=PLUGINS)
+    known = tmp_path / ".cache" / "search" / "trang.pickle"
+    assert isinstance(pickle.loads(known.read_bytes()), dict)
+    for damaged in (b"not a pickle", pickle.dumps(["not", "a", "dict"])):
+        known.write_bytes(damaged)
+        caplog.clear()
+        fresh_logs()
+        # Into the same folder both times: the bundle there (links to the cache's files)
+        # is replaced.
+        again = run_build(tmp_path / "content", tmp_path / "again", PLUGINS=PLUGINS)
+        assert "0 indexed, 4 from the cache" in caplog.text
+        assert snapshot(again / "pagefind") == snapshot(first / "pagefind")
+        assert len(pickle.loads(known.read_bytes())) > 4  # written anew, every page
+
+
 def test_an_edit_indexes_again_only_its_shard(build_site, tmp_path, caplog, write_article):
     import json
     import logging
