@@ -32,7 +32,10 @@ the folder holding ``PATH`` (or absolute);
 ``RENDER_BATCH`` (``500``) — pages to render queued before they are rendered (a queued
 page holds a copy of the context: this bounds the memory the queue takes);
 ``RENDER_PREVIOUS_OUTPUT`` (``None``: ``OUTPUT_PATH``) — where the last build's pages
-are, for a build written to a fresh folder (``tinhoi build`` sets it).
+are, for a build written to a fresh folder (``tinhoi build`` sets it);
+``RENDER_TEMPLATE_CACHE`` (``True``) — keep the compiled templates in
+``RENDER_CACHE_PATH/templates`` for every generator and the next builds (see
+:mod:`.templates`; only with ``RENDER_CACHE``).
 """
 
 import hashlib
@@ -50,6 +53,7 @@ from .fingerprint import Fingerprinter
 from .memo import CONTENT_LISTS, RenderMemo, build_fingerprint
 from .memory import release_page_memory
 from .slugs import remember_slugs
+from .templates import forget_other_templates, keep_compiled_templates
 from .trace import Trace, entries, patch_environment, tracing
 
 logger = logging.getLogger(__name__)
@@ -61,6 +65,7 @@ DEFAULTS = {
     "RENDER_MIN_PARALLEL": 40,
     "RENDER_BATCH": 500,
     "RENDER_PREVIOUS_OUTPUT": None,
+    "RENDER_TEMPLATE_CACHE": True,
 }
 
 
@@ -68,6 +73,33 @@ def apply_defaults(pelican):
     """Give every ``RENDER_*`` setting its default."""
     for name, default in DEFAULTS.items():
         pelican.settings.setdefault(name, default)
+    _compiled["caches"] = {}
+
+
+# The build's template caches, one per set of Jinja options (see :mod:`.templates`).
+_compiled = {"caches": {}}
+
+
+def _templates_root(settings):
+    """Where compiled templates are kept, or ``None`` when they are not."""
+    if not (settings.get("RENDER_CACHE", True) and settings.get("RENDER_TEMPLATE_CACHE", True)):
+        return None
+    return os.path.join(_cache_root(settings), "templates")
+
+
+def share_compiled_templates(generator):
+    """Let the generator's environment load the templates compiled by the others, and
+    by the last build."""
+    root = _templates_root(generator.settings)
+    if root is not None:
+        keep_compiled_templates(generator.env, root, _compiled["caches"])
+
+
+def forget_unused_templates(pelican):
+    """Remove the templates compiled for Jinja options this build did not use."""
+    root = _templates_root(pelican.settings)
+    if root is not None and _compiled["caches"]:
+        forget_other_templates(root, _compiled["caches"])
 
 
 def get_writer(pelican):
@@ -461,5 +493,7 @@ def register():
     remember_slugs()
     signals.initialized.connect(apply_defaults)
     signals.get_writer.connect(get_writer)
+    signals.generator_init.connect(share_compiled_templates)
+    signals.finalized.connect(forget_unused_templates)
     signals.all_generators_finalized.connect(fix_urls)
     signals.all_generators_finalized.connect(flush_before_last_generator)
