@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, pelican_settings, reset_pelican_signals
+from tests.conftest import pelican_settings, reset_pelican_signals
 from tests.perf.test_content_cache import COMMON, assert_same_site, fresh_logs, snapshot
 
 ARTICLE = Path("2019") / "so-ket-mot-nam-chuong-trinh-phoi-hop-cau-giay.md"
@@ -20,14 +20,6 @@ PLAIN = {"RENDER_CACHE": False, "RENDER_PROCESSES": 1}
 # Two processes even for a handful of pages, and the queue written in batches of 40
 # pages (113 pages: 3 batches), so the forked and batched paths are what is tested.
 PARALLEL = {"RENDER_PROCESSES": 2, "RENDER_MIN_PARALLEL": 1, "RENDER_BATCH": 40}
-
-
-@pytest.fixture
-def site(tmp_path):
-    """A copy of the demo content and of the theme (so a test may edit a template)."""
-    shutil.copytree(ROOT / "content", tmp_path / "content")
-    shutil.copytree(ROOT / "theme", tmp_path / "theme")
-    return tmp_path
 
 
 def build(site, output, caplog=None, **override):

@@ -6,7 +6,7 @@ import pytest
 from jinja2.bccache import bc_magic
 
 from tests.perf.test_content_cache import assert_same_site
-from tests.render.test_render import build, plain_build, site  # noqa: F401 — fixture
+from tests.render.test_render import build, plain_build
 
 TEMPLATES = (".cache", "render", "templates")
 
