@@ -125,6 +125,7 @@ class Fingerprinter:
         # Content objects by id (digested by identity, for the whole build): the lists of
         # articles that thousands of pages read are digested item by item in C.
         self._contents = {}
+        self._identities = {}
 
     def share(self, values):
         """Keep the digests of ``values`` and of what they hold (``SHARED_DEPTH`` levels
@@ -238,13 +239,29 @@ class Fingerprinter:
             parts += [name.encode(), part]
         return _hash(b"object", *parts)
 
-    def attribute(self, content, name, read, scope=None):
+    def identity(self, content):
+        """:func:`identity` of a content object, remembered for the build."""
+        known = self._identities.get(id(content))
+        if known is None:
+            known = self._identities[id(content)] = (content, identity(content))
+        return known[1]
+
+    def attribute(self, content, name, read, scope=None, recall=None):
         """The digest of ``content.name`` as ``read(content, name)`` reads it, remembered
-        for the build and ``scope`` (what the value may depend on besides the object)."""
+        for the build and ``scope`` (what the value may depend on besides the object).
+
+        ``recall((identity, name), scope)``, when given, returns the digest another
+        process already made of the same read in this build, or ``None``.
+        """
         key = (id(content), name, scope)
         known = self._attribute_digests.get(key)
         if known is None:
-            known = self._attribute_digests[key] = (content, self.digest(read(content, name)))
+            digest = None
+            if recall is not None:
+                digest = recall((self.identity(content), name), scope)
+            if digest is None:
+                digest = self.digest(read(content, name))
+            known = self._attribute_digests[key] = (content, digest)
         return known[1]
 
     def whole(self, content, read, scope=None):

@@ -143,6 +143,7 @@ class RenderMemo:
         self.context = {}
         self._stale = None
         self._read_ids = {}
+        self._fresh = bytearray()
         self._keys = {}
         if fingerprint is not None:
             self._load()
@@ -294,13 +295,31 @@ class RenderMemo:
                             ids, output_digest)
 
     def _read_id(self, read):
+        """The index of ``read`` (``(kind, key, scope, digest)``) in ``reads``, added if new.
+
+        ``_read_ids`` finds a read by what was read (its kind, key and scope): a read of
+        the last build with another digest is left to the pages that still refer to it,
+        and the new one takes its place there.  ``_fresh`` marks the reads made in this
+        build, whose digests :meth:`recall` gives to the processes rendering later pages.
+        """
         if not self._read_ids:
-            self._read_ids = {stored: index for index, stored in enumerate(self.reads)}
-        index = self._read_ids.get(read)
-        if index is None:
-            index = self._read_ids[read] = len(self.reads)
+            self._read_ids = {stored[:3]: index for index, stored in enumerate(self.reads)}
+            self._fresh = bytearray(len(self.reads))
+        what = read[:3]
+        index = self._read_ids.get(what)
+        if index is None or self.reads[index][3] != read[3]:
+            index = self._read_ids[what] = len(self.reads)
             self.reads.append(read)
+            self._fresh.append(1)
+        else:
+            self._fresh[index] = 1
         return index
+
+    def recall(self, key, scope):
+        """The digest of the attribute read ``key`` (``(identity, name)``) in ``scope``
+        if a page of this build made it already, else ``None``."""
+        index = self._read_ids.get(("a", key, scope))
+        return self.reads[index][3] if index is not None and self._fresh[index] else None
 
     def forget_except(self, names):
         """Drop the pages this build did not write, and the reads no page refers to."""
@@ -310,7 +329,7 @@ class RenderMemo:
         if not self._dirty:
             return  # the pages and reads of the last build, all in use
         self.files = {name: key for name, key in self.files.items() if name in self.pages}
-        self._read_ids = {}
+        self._read_ids, self._fresh = {}, bytearray()
         # One byte a read, not a set of ints: this runs when the build holds the most.
         used = bytearray(len(self.reads))
         for page in self.pages.values():

@@ -257,7 +257,9 @@ class RenderWriter(Writer):
         processes = max(1, int(self.settings.get("RENDER_PROCESSES") or os.cpu_count() or 1))
         if len(to_render) < int(self.settings.get("RENDER_MIN_PARALLEL", 40)):
             processes = 1
-        rendered = _render_all(to_render, processes, self._fingerprinter)
+        # Reads digested by earlier batches are recalled, not digested again: a list
+        # page shows articles whose titles and dates other pages read already.
+        rendered = _render_all(to_render, processes, self._fingerprinter, memo.recall)
         for job, (digest, reads) in zip(to_render, rendered, strict=True):
             memo.record(job.name, job.template.name, reads, digest, job.siteurl, job.path)
         self._names.update(job.name for job in to_render)
@@ -344,16 +346,17 @@ def _remove(path):
 # -- rendering -------------------------------------------------------------------------
 
 # The jobs being written and the build's digests, inherited by the forked processes.
-_forked = {"jobs": [], "fingerprinter": None}
+_forked = {"jobs": [], "fingerprinter": None, "recall": None}
 
 
-def _render_all(jobs, processes, fingerprinter):
-    """``[(digest of the bytes, reads)]`` for ``jobs``, in their order."""
+def _render_all(jobs, processes, fingerprinter, recall=None):
+    """``[(digest of the bytes, reads)]`` for ``jobs``, in their order (``recall``: see
+    :meth:`.Fingerprinter.attribute`)."""
     if processes <= 1 or len(jobs) < 2:
-        return [_render_one(job, fingerprinter) for job in jobs]
+        return [_render_one(job, fingerprinter, recall) for job in jobs]
     for value in jobs[0].localcontext.values():  # digested here once, not in each process
         fingerprinter.digest(value)
-    _forked.update(jobs=jobs, fingerprinter=fingerprinter)
+    _forked.update(jobs=jobs, fingerprinter=fingerprinter, recall=recall)
     shares = [list(range(start, len(jobs), processes)) for start in range(processes)]
     results = [None] * len(jobs)
     try:
@@ -366,7 +369,7 @@ def _render_all(jobs, processes, fingerprinter):
                 for index, result in zip(share, waiting.get(), strict=True):
                     results[index] = result
     finally:
-        _forked.update(jobs=[], fingerprinter=None)
+        _forked.update(jobs=[], fingerprinter=None, recall=None)
     for index, result in enumerate(results):
         if result[0] == "error":  # render it here, so the real exception is raised
             results[index] = _render_one(jobs[index], fingerprinter)
@@ -386,12 +389,12 @@ def _render_share(indices, forked=True):
     a forked process, a page that failed gives ``("error", …)``: the parent renders it
     again, so that the build fails with the page's own exception.
     """
-    fingerprinter = _forked["fingerprinter"]
+    fingerprinter, recall = _forked["fingerprinter"], _forked["recall"]
     results = []
     with _CapturedLogs() as logs:
         for index in indices:
             try:
-                digest, reads = _render_one(_forked["jobs"][index], fingerprinter)
+                digest, reads = _render_one(_forked["jobs"][index], fingerprinter, recall)
             except Exception:
                 if not forked:
                     raise
@@ -402,7 +405,7 @@ def _render_share(indices, forked=True):
     return results
 
 
-def _render_one(job, fingerprinter):
+def _render_one(job, fingerprinter, recall=None):
     """Render one page, write it, and return its digest and its traced reads."""
     env = job.template.environment
     patch_environment(env)
@@ -419,7 +422,7 @@ def _render_one(job, fingerprinter):
     _remove(job.path)  # never write through a hard link to the last build's file
     with open(job.path, "wb") as handle:
         handle.write(data)
-    reads = entries(trace, fingerprinter, env, job.siteurl)
+    reads = entries(trace, fingerprinter, env, job.siteurl, recall)
     return hashlib.blake2b(data, digest_size=16).digest(), reads
 
 

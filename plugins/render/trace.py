@@ -28,8 +28,6 @@ from jinja2.runtime import Context, Undefined, missing
 from pelican.contents import Content
 from pelican.paginator import Page
 
-from .fingerprint import identity
-
 _current = None  # the trace of the page rendering now (rendering is single-threaded)
 
 
@@ -188,38 +186,48 @@ def read_attribute(env, obj, name):
     return getattr(env, "plain_getattr", env.getattr)(obj, name)
 
 
-def entries(trace, fingerprinter, env, scope):
+def entries(trace, fingerprinter, env, scope, recall=None):
     """The reads of ``trace`` as digests: ``[(kind, key, digest)]``, or ``None`` when
     one of them cannot be digested (the page is then always rendered).  ``scope`` is
     what an attribute's value may depend on besides the object: Pelican's
-    ``localsiteurl``, which makes the links in ``article.content`` relative to the page."""
-    found = []
-    for key, value in trace.names.items():
-        found.append(("n", key, fingerprinter.digest(value)))
+    ``localsiteurl``, which makes the links in ``article.content`` relative to the page.
+    ``recall`` gives the digests of reads already made by other pages of the build (see
+    :meth:`.Fingerprinter.attribute`)."""
+    digest, name_of = fingerprinter.digest, fingerprinter.identity
+    found = [("n", key, digest(value)) for key, value in trace.names.items()]
+    read = _reader(env)
     for obj, name in trace.attributes.values():
-        found.append(("a", (identity(obj), name),
-                       attribute_digest(fingerprinter, env, obj, name, scope)))
+        identity_ = name_of(obj)
+        if identity_ is None:
+            return None
+        found.append(("a", (identity_, name),
+                      fingerprinter.attribute(obj, name, read, scope, recall)))
     for obj in trace.wholes.values():
-        found.append(("w", identity(obj), whole_digest(fingerprinter, env, obj, scope)))
-    objects = [*(obj for obj, _ in trace.attributes.values()), *trace.wholes.values()]
-    if any(digest is None for *_, digest in found) or any(
-            identity(obj) is None for obj in objects):
+        identity_ = name_of(obj)
+        if identity_ is None:
+            return None
+        found.append(("w", identity_, whole_digest(fingerprinter, env, obj, scope)))
+    if any(entry[2] is None for entry in found):
         return None
     # Keys of one kind are of one type (names and identities: text; attributes: pairs
-    # of text), so they sort as they are.
-    found.sort(key=_entry_order)
+    # of text) and unique in a page, so the entries sort as they are, in C.
+    found.sort()
     return found
 
 
-def _entry_order(entry):
-    return entry[0], entry[1]
+def _reader(env):
+    """``read(obj, name)`` for ``env``'s templates (made once per environment)."""
+    read = getattr(env, "_render_reader", None)
+    if read is None:
+        read = env._render_reader = functools.partial(read_attribute, env)
+    return read
 
 
 def attribute_digest(fingerprinter, env, obj, name, scope):
     """The digest of ``obj.name`` as a template of ``env`` reads it."""
-    return fingerprinter.attribute(obj, name, functools.partial(read_attribute, env), scope)
+    return fingerprinter.attribute(obj, name, _reader(env), scope)
 
 
 def whole_digest(fingerprinter, env, obj, scope):
     """The digest of every field of ``obj``."""
-    return fingerprinter.whole(obj, functools.partial(read_attribute, env), scope)
+    return fingerprinter.whole(obj, _reader(env), scope)
