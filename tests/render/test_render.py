@@ -285,3 +285,50 @@ def test_articles_inside_a_filters_arguments_are_read_whole(site, caplog):
     shutil.rmtree(site / "plain", ignore_errors=True)
     plain, _ = build(site, "plain", JINJA_FILTERS=filters, **PLAIN)
     assert_same_site(plain, after)
+
+
+def memo_reads(site):
+    """``{page: sorted reads}`` of the saved memo, each read ``(kind, key, scope, digest)``."""
+    with open(site / ".cache" / "render" / "memo.pickle", "rb") as handle:
+        header = pickle.load(handle)
+        pages, reads = {}, []
+        for _ in range(header["page_chunks"]):
+            pages.update(pickle.load(handle))
+        for _ in range(header["read_chunks"]):
+            reads.extend(pickle.load(handle))
+    return {name: sorted(reads[index] for index in page[2]) for name, page in pages.items()}
+
+
+def test_reads_recalled_from_earlier_batches_are_those_digested_anew(site, caplog, monkeypatch):
+    """Processes rendering a batch take the digests of reads made by earlier batches from
+    the memo: the memo is the same as when every read is digested anew, and a read of the
+    last build (an old title) is never recalled for the new value."""
+    import render.memo
+
+    recalled = []
+    original = render.memo.RenderMemo.recall
+
+    def counted(self, key, scope):
+        digest = original(self, key, scope)
+        recalled.append(digest is not None)
+        return digest
+
+    def digest_every_read():
+        shutil.rmtree(site / ".cache" / "render")
+        with monkeypatch.context() as patch:
+            patch.setattr(render.memo.RenderMemo, "recall", lambda self, key, scope: None)
+            build(site, "fresh", caplog, **PARALLEL)
+        return memo_reads(site)
+
+    monkeypatch.setattr(render.memo.RenderMemo, "recall", counted)
+    build(site, "site", caplog, **PARALLEL)
+    assert any(recalled)  # by the pages this process rendered, from the second batch on
+    with_recall = memo_reads(site)
+    assert with_recall == digest_every_read()
+
+    build(site, "site", caplog, **PARALLEL)  # the memo again, after the check above
+    old_title = title_of(site, ARTICLE)
+    edit(site, ARTICLE, f"title: {old_title}", "title: Sơ kết chương trình (tên mới)")
+    # Batches of two pages: the pages showing the new title are rendered in several.
+    build(site, "site", caplog, **{**PARALLEL, "RENDER_BATCH": 2})
+    assert memo_reads(site) == digest_every_read()
