@@ -21,7 +21,8 @@ It also fixes each article's and page's URL once the content is final
 of times in a build; and it remembers Pelican's slugs (:mod:`.slugs`).
 
 Pelican's ``content_written`` signal is sent when a page is queued; its file exists
-once the queue is flushed, before ``finalized``.
+once the queue is flushed, before ``finalized``.  The ``render_pages_written`` signal
+(a blinker signal of that name) is sent after each batch of pages is written.
 
 Settings (defaults in ``DEFAULTS``):
 ``RENDER_CACHE`` (``True``) — reuse unchanged pages (``False``: render all, keep nothing);
@@ -45,6 +46,7 @@ import os
 import shutil
 import time
 
+import blinker
 from pelican import signals
 from pelican.contents import Article, Page
 from pelican.writers import FileOverwriteFailedError, Writer
@@ -57,6 +59,10 @@ from .templates import forget_other_templates, keep_compiled_templates
 from .trace import Trace, entries, patch_environment, tracing
 
 logger = logging.getLogger(__name__)
+
+# Sent (with ``output_path``) each time a batch of queued pages is on disk: a plugin
+# that reads the written pages may start before the last of them is written.
+pages_written = blinker.signal("render_pages_written")
 
 DEFAULTS = {
     "RENDER_CACHE": True,
@@ -269,6 +275,8 @@ class RenderWriter(Writer):
         self._fingerprinter.forget()
         release_page_memory()
         self._rendered += len(to_render)
+        # Other plugins may start on the pages written so far (the search index does).
+        pages_written.send(self, output_path=self.output_path)
         self._seconds += time.perf_counter() - started
         self._processes = max(self._processes, processes)
 

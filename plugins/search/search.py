@@ -27,7 +27,13 @@ at most this many pages (a year with more is a shard of its own; ``0``: one shar
 The first shard is the bundle itself, the others go in ``phan-2/``, ``phan-3/``…
 inside it, listed in ``tinhoi-shards.json``;
 the search page merges them (Pagefind's ``mergeIndex``).  An edit indexes again only
-its shard, and Pagefind's memory (about 0.25 MB a page) stays that of one shard.
+its shard, and Pagefind's memory (about 0.25 MB a page) stays that of one shard;
+``SEARCH_EARLY`` — ``True``: while the rest of the site is still being written, a shard
+whose pages are all written is indexed at once, in the background (one Pagefind at a
+time), into the cache.  The shards are foreseen from the articles and pages to be
+written; at the end, a bundle made early is used only when its shard holds exactly the
+pages (and bytes) found then, as for any cached bundle.  The early start needs the
+render plugin, which says when a batch of pages is written (``render_pages_written``).
 """
 
 import concurrent.futures
@@ -42,6 +48,7 @@ import shutil
 import subprocess
 import tempfile
 
+import blinker
 from pelican import signals
 
 from .stable_bundle import stabilise_filters
@@ -55,6 +62,7 @@ DEFAULTS = {
     "SEARCH_LANGUAGE": "vi",
     "SEARCH_CACHE_PATH": os.path.join(".cache", "search"),
     "SEARCH_SHARD_SIZE": 500,
+    "SEARCH_EARLY": True,
 }
 SHARDS_FILE = "tinhoi-shards.json"  # the other shards' folders, for search.js to merge
 KNOWN_PAGES = "trang.pickle"  # in the cache: the last build's pages and their digests
@@ -133,19 +141,22 @@ def _relative(path, folder):
     return path[len(root):] if path.startswith(root) else os.path.relpath(path, folder)
 
 
-def pages_to_index(output_path, bundle_dir, known=None):
+def pages_to_index(output_path, bundle_dir, known=None, paths=None):
     """``[(path, digest of its bytes)]`` of every page carrying the indexed body, in a
     stable order (digests, not texts: a large site's pages need not all be in memory).
 
     ``known`` (updated in place) is ``{path relative to the output: (file key, digest or
     None when the page is not indexed)}``: a page whose file has the same device, inode,
     size and modification time as last time (an unchanged page is the same file from one
-    build to the next) is not read again.
+    build to the next) is not read again.  ``paths``: only these pages, in this order
+    (else every HTML page of the output but the bundle's folder).
     """
     found = []
     marker = BODY_MARKER.encode()
     seen = {}
-    for _url, path in indexable_pages(output_path, bundle_dir):
+    if paths is None:
+        paths = [path for _url, path in indexable_pages(output_path, bundle_dir)]
+    for path in paths:
         relative = _relative(path, output_path)
         key = _file_key(path)
         last = known.get(relative) if known is not None else None
@@ -243,6 +254,7 @@ def build_search_index(pelican):
     output = pelican.output_path
     bundle_dir = settings["SEARCH_BUNDLE_DIR"]
     bundle = os.path.join(output, bundle_dir)
+    early = finish_early_shards()
     cache = _cache_folder(settings)
     known = _load_known_pages(cache)
     shards = shards_of(pages_to_index(output, bundle_dir, known), output,
@@ -273,9 +285,13 @@ def build_search_index(pelican):
     _forget_other_bundles(cache, keys)
     _store_known_pages(cache, known)
     total = sum(len(shard) for shard in shards)
-    indexed = sum(len(shard) for shard, (_, fresh) in zip(shards, ready, strict=True) if fresh)
-    logger.info("search: %d pages in %d shard(s) of %s/: %d indexed, %d from the cache",
-                total, len(shards), bundle_dir, indexed, total - indexed)
+    ahead = sum(len(shard) for shard, key, (_, fresh) in zip(shards, keys, ready, strict=True)
+                if not fresh and key in early)
+    indexed = ahead + sum(len(shard) for shard, (_, fresh) in zip(shards, ready, strict=True)
+                          if fresh)
+    logger.info("search: %d pages in %d shard(s) of %s/: %d indexed, %d from the cache "
+                "(%d indexed while the site was written)", total, len(shards), bundle_dir,
+                indexed, total - indexed, ahead)
 
 
 def _link_or_copy(source, target):
@@ -425,7 +441,118 @@ def _forget_other_bundles(cache, used):
             shutil.rmtree(path, ignore_errors=True)
 
 
+# -- shards indexed while the site is still being written ---------------------------
+
+# The build's foreseen shards (``None`` once started or given up), and the Pagefind
+# processes running: ``(process, work folder, bundle folder, cache key)``.
+_early = {"output": None, "shards": [], "running": [], "settings": None, "cache": None,
+          "base": None, "kept": set(), "known": {}}
+EARLY_RUNNING = 1  # Pagefind processes at once while pages are still rendered
+
+
+def foresee_shards(generators):
+    """Foresee the shards from the articles and pages Pelican will write (each with the
+    indexed body, as the theme gives it), so that each one is indexed once written."""
+    _early.update(output=None, shards=[], running=[], kept=set())
+    if not generators:
+        return
+    settings = generators[0].settings
+    if not settings.get("SEARCH_ENABLED", True) or not settings.get("SEARCH_EARLY", True):
+        return
+    cache = _cache_folder(settings)
+    if cache is None:  # early bundles are only kept in the cache
+        return
+    output = generators[0].output_path
+    paths = set()
+    for generator in generators:
+        for key in ("articles", "translations", "hidden_articles", "hidden_translations",
+                    "pages", "hidden_pages"):
+            for content in getattr(generator, key, None) or ():
+                save_as = getattr(content, "save_as", None)
+                if save_as and save_as.endswith(".html"):
+                    paths.add(os.path.join(output, save_as))
+    foreseen = sorted(paths, key=lambda path: _walk_order(_relative(path, output)))
+    shards = shards_of([(path, None) for path in foreseen], output,
+                       int(settings.get("SEARCH_SHARD_SIZE") or 0))
+    _early.update(output=output, shards=[[path for path, _ in shard] for shard in shards],
+                  settings=settings, cache=cache, base=None, known=_load_known_pages(cache))
+
+
+def _walk_order(relative):
+    """The place of a page in :func:`indexable_pages`' walk: a folder's files (by name)
+    before its subfolders (by name)."""
+    parts = relative.split(os.sep)
+    return (*((1, part) for part in parts[:-1]), (0, parts[-1]))
+
+
+def index_written_shards(sender, output_path=None, **_):
+    """A batch of pages is written: start indexing the foreseen shards now complete."""
+    if _early["output"] is None or output_path != _early["output"]:
+        return
+    _early["running"] = [job for job in _early["running"] if not _finished(job)]
+    for number, shard in enumerate(_early["shards"]):
+        if len(_early["running"]) >= EARLY_RUNNING:
+            return
+        if shard is None or not all(os.path.isfile(path) for path in shard):
+            continue
+        _early["shards"][number] = None
+        job = _start_shard(shard)
+        if job is not None:
+            _early["running"].append(job)
+
+
+def _start_shard(paths):
+    """Start Pagefind on ``paths`` in the background; ``None`` when the pages are not
+    what was foreseen (one without the indexed body) or the bundle is cached already."""
+    settings, cache, output = _early["settings"], _early["cache"], _early["output"]
+    pages = pages_to_index(output, None, dict(_early["known"]), paths)
+    if len(pages) != len(paths):
+        return None
+    if _early["base"] is None:
+        _early["base"] = _bundle_key_base(settings)
+    key = _cached_bundle(cache, _early["base"], output, pages)
+    if os.path.isdir(key):
+        return None
+    work = tempfile.mkdtemp(prefix=".early-", dir=cache)
+    staging, target = os.path.join(work, "trang"), os.path.join(work, "bundle")
+    prepare_pages(pages, output, staging, settings["SEARCH_FOLDED_WEIGHT"])
+    process = subprocess.Popen(pagefind_command(staging, target, settings),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return process, work, target, key
+
+
+def _finished(job):
+    """Whether ``job`` is over (its bundle then kept in the cache)."""
+    if job[0].poll() is None:
+        return False
+    _keep_early(job)
+    return True
+
+
+def _keep_early(job):
+    process, work, target, key = job
+    try:
+        if process.returncode == 0 and os.path.isdir(target):
+            stabilise_filters(target)
+            if _keep(target, key):
+                _early["kept"].add(key)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def finish_early_shards():
+    """Wait for the shards still being indexed; return the cache keys of those kept."""
+    for job in _early["running"]:
+        job[0].wait()
+        _keep_early(job)
+    kept = _early["kept"]
+    _early.update(output=None, shards=[], running=[], kept=set())
+    return kept
+
+
 def register():
     """Connect the plugin to Pelican's signals."""
     signals.initialized.connect(apply_defaults)
+    signals.all_generators_finalized.connect(foresee_shards)
+    blinker.signal("render_pages_written").connect(index_written_shards)
     signals.finalized.connect(build_search_index)

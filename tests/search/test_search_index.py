@@ -2,6 +2,7 @@
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 from search.search import fold_d, folded_words, shards_of, with_folded_copy
@@ -216,3 +217,68 @@ def test_pages_known_from_the_last_build_are_not_read_again(tmp_path, monkeypatc
     assert opened == [str(site / "index.html")]
     assert [os.path.relpath(path, site) for path, _ in third] == [
         "index.html", os.path.join("2024", "a", "index.html")]
+
+
+# With the render plugin, which says when each batch of pages is written, shards are
+# indexed while the rest of the site is written (batches of 4 pages: several signals).
+EARLY = dict(PLUGINS=["tinhoi_content", "vietnamese", "search", "render"], RENDER_BATCH=4,
+             SEARCH_SHARD_SIZE=2)
+
+
+def indexed_counts(text):
+    """``(indexed, from the cache, indexed while the site was written)`` of the log line."""
+    line = text.split("search: ")[-1].split("\n")[0]
+    numbers = [int(word) for word in line.replace("(", " ").split() if word.isdigit()]
+    return tuple(numbers[-3:])
+
+
+def test_shards_are_indexed_while_the_site_is_written(build_site, tmp_path, caplog,
+                                                      write_article):
+    import logging
+
+    for year in (2016, 2017):
+        write_article(f"{year}/tin-{year}.md",
+                      f"---\ntitle: Tin năm {year}\ndate: {year}-03-01 08:00\n"
+                      f"category: Tin tức\n---\nHội khuyến học Đà Nẵng họp năm {year}.\n")
+    caplog.set_level(logging.INFO, logger="search")
+    early = build_site("basic", **EARLY)
+    indexed, cached, ahead = indexed_counts(caplog.text)
+    assert cached == 0 and 0 < ahead <= indexed
+    late = run_build(tmp_path / "content", tmp_path / "late",
+                     **{**EARLY, "SEARCH_EARLY": False, "SEARCH_CACHE_PATH": None})
+    assert snapshot(early / "pagefind") == snapshot(late / "pagefind")
+    shards = json.loads((early / "pagefind" / "tinhoi-shards.json").read_text())
+    assert len(kept_bundles(tmp_path)) == len(shards) + 1  # the cache: every shard, no other
+
+
+def test_a_page_changed_after_its_shard_was_indexed_is_indexed_again(
+        build_site, tmp_path, caplog, monkeypatch):
+    """What is found at the end decides: a bundle made early for pages that then changed
+    is not used (and not kept)."""
+    import logging
+
+    from pelican import signals
+
+    def change_an_article(pelican):  # before the search plugin's own receiver
+        page = next((Path(pelican.output_path) / "2018").glob("ky-ket*/index.html"))
+        text = page.read_text(encoding="utf-8")
+        page.write_text(text.replace("</article>", "<p>Đoạn thêm sau cùng.</p></article>", 1),
+                        encoding="utf-8")
+
+    caplog.set_level(logging.INFO, logger="search")
+    original = signals.finalized.send
+
+    def send(sender, **kwargs):
+        change_an_article(sender)
+        return original(sender, **kwargs)
+
+    monkeypatch.setattr(signals.finalized, "send", send)
+    changed = build_site("basic", **EARLY)
+    indexed, cached, ahead = indexed_counts(caplog.text)
+    assert cached == 0 and ahead < indexed  # the changed page's shard: indexed at the end
+    # The same change, without early indexing.
+    late = run_build(tmp_path / "content", tmp_path / "late",
+                     **{**EARLY, "SEARCH_EARLY": False, "SEARCH_CACHE_PATH": None})
+    assert snapshot(changed / "pagefind") == snapshot(late / "pagefind")
+    shards = json.loads((changed / "pagefind" / "tinhoi-shards.json").read_text())
+    assert len(kept_bundles(tmp_path)) == len(shards) + 1  # the stale early bundle dropped
