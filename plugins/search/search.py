@@ -36,6 +36,7 @@ pages (and bytes) found then, as for any cached bundle.  The early start needs t
 render plugin, which says when a batch of pages is written (``render_pages_written``).
 """
 
+import atexit
 import concurrent.futures
 import glob
 import hashlib
@@ -538,6 +539,18 @@ def _keep_early(job):
                 _early["kept"].add(key)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _stop_early():
+    """At exit, stop the Pagefind processes of a build that failed before its end."""
+    for process, work, _target, _key in _early["running"]:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+atexit.register(_stop_early)
 
 
 def finish_early_shards():
