@@ -236,20 +236,23 @@ class RenderWriter(Writer):
         feeds of other plugins) reuses their memory instead of adding to the peak.  A
         page asked for after the flush is written at once.
         """
-        self._write_queued()
+        rendered = self._rendered
+        self._write_queued(announce=False)
         self._flushed = True
-        if self._memo is None:
-            return
-        self._memo.forget_except(self._names)
-        self._memo.save()
-        logger.info("Trang: %d trang dựng lại, %d trang không đổi giữ nguyên "
-                    "(%.1f giây, %d tiến trình)", self._rendered, self._reused,
-                    self._seconds, self._processes)
-        self._memo, self._shared = None, []
-        self._fingerprinter = Fingerprinter()
-        release_page_memory()
+        if self._memo is not None:
+            self._memo.forget_except(self._names)
+            self._memo.save()
+            logger.info("Trang: %d trang dựng lại, %d trang không đổi giữ nguyên "
+                        "(%.1f giây, %d tiến trình)", self._rendered, self._reused,
+                        self._seconds, self._processes)
+            self._memo, self._shared = None, []
+            self._fingerprinter = Fingerprinter()
+            release_page_memory()
+        # Said once the memo is let go: what starts then does not add to its peak.
+        if self._rendered > rendered:
+            pages_written.send(self, output_path=self.output_path)
 
-    def _write_queued(self):
+    def _write_queued(self, announce=True):
         """Render the queued pages (those that could not be reused).
 
         Called for every ``RENDER_BATCH`` pages queued (a queued page holds a copy of
@@ -276,7 +279,8 @@ class RenderWriter(Writer):
         release_page_memory()
         self._rendered += len(to_render)
         # Other plugins may start on the pages written so far (the search index does).
-        pages_written.send(self, output_path=self.output_path)
+        if announce:
+            pages_written.send(self, output_path=self.output_path)
         self._seconds += time.perf_counter() - started
         self._processes = max(self._processes, processes)
 

@@ -150,12 +150,14 @@ def pages_to_index(output_path, bundle_dir, known=None, paths=None):
     None when the page is not indexed)}``: a page whose file has the same device, inode,
     size and modification time as last time (an unchanged page is the same file from one
     build to the next) is not read again.  ``paths``: only these pages, in this order
-    (else every HTML page of the output but the bundle's folder).
+    (else every HTML page of the output but the bundle's folder); ``known`` is then only
+    read.
     """
     found = []
     marker = BODY_MARKER.encode()
     seen = {}
-    if paths is None:
+    every_page = paths is None
+    if every_page:
         paths = [path for _url, path in indexable_pages(output_path, bundle_dir)]
     for path in paths:
         relative = _relative(path, output_path)
@@ -167,10 +169,11 @@ def pages_to_index(output_path, bundle_dir, known=None, paths=None):
             with open(path, "rb") as handle:
                 data = handle.read()
             digest = hashlib.blake2b(data, digest_size=16).digest() if marker in data else None
-        seen[relative] = (key, digest)
+        if every_page:
+            seen[relative] = (key, digest)
         if digest is not None:
             found.append((path, digest))
-    if known is not None:
+    if known is not None and every_page:
         known.clear()
         known.update(seen)
     return found
@@ -447,7 +450,7 @@ def _forget_other_bundles(cache, used):
 # The build's foreseen shards (``None`` once started or given up), and the Pagefind
 # processes running: ``(process, work folder, bundle folder, cache key)``.
 _early = {"output": None, "shards": [], "running": [], "settings": None, "cache": None,
-          "base": None, "kept": set(), "known": {}}
+          "base": None, "kept": set(), "known": None}
 EARLY_RUNNING = 1  # Pagefind processes at once while pages are still rendered
 
 
@@ -476,7 +479,7 @@ def foresee_shards(generators):
     shards = shards_of([(path, None) for path in foreseen], output,
                        int(settings.get("SEARCH_SHARD_SIZE") or 0))
     _early.update(output=output, shards=[[path for path, _ in shard] for shard in shards],
-                  settings=settings, cache=cache, base=None, known=_load_known_pages(cache))
+                  settings=settings, cache=cache, base=None, known=None)
 
 
 def _walk_order(relative):
@@ -506,7 +509,9 @@ def _start_shard(paths):
     """Start Pagefind on ``paths`` in the background; ``None`` when the pages are not
     what was foreseen (one without the indexed body) or the bundle is cached already."""
     settings, cache, output = _early["settings"], _early["cache"], _early["output"]
-    pages = pages_to_index(output, None, dict(_early["known"]), paths)
+    if _early["known"] is None:  # read when first needed (a warm build never does)
+        _early["known"] = _load_known_pages(cache)
+    pages = pages_to_index(output, None, _early["known"], paths)
     if len(pages) != len(paths):
         return None
     if _early["base"] is None:
@@ -559,7 +564,7 @@ def finish_early_shards():
         job[0].wait()
         _keep_early(job)
     kept = _early["kept"]
-    _early.update(output=None, shards=[], running=[], kept=set())
+    _early.update(output=None, shards=[], running=[], kept=set(), known=None, settings=None)
     return kept
 
 
