@@ -44,15 +44,23 @@ import json
 import logging
 import os
 import pickle
-import re
 import shutil
 import subprocess
+import sys
 import tempfile
 
 import blinker
 from pelican import signals
 
 from .stable_bundle import stabilise_filters
+from .staging import (  # noqa: F401 — fold_d, folded_words: this module's API too
+    BODY_MARKER,
+    _relative,
+    fold_d,
+    folded_words,
+    prepare_pages,
+    with_folded_copy,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -67,9 +75,6 @@ DEFAULTS = {
 }
 SHARDS_FILE = "tinhoi-shards.json"  # the other shards' folders, for search.js to merge
 KNOWN_PAGES = "trang.pickle"  # in the cache: the last build's pages and their digests
-BODY_MARKER = "data-pagefind-body"
-_WORDS_WITH_D_BAR = re.compile(r"\w*[đĐ]\w*")
-_TAGS = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.DOTALL | re.IGNORECASE)
 
 
 class SearchIndexError(Exception):
@@ -80,45 +85,6 @@ def apply_defaults(pelican):
     """Fill in the plugin's settings the user left out."""
     for name, value in DEFAULTS.items():
         pelican.settings.setdefault(name, value)
-
-
-def fold_d(text):
-    """``Đà Nẵng đường`` → ``Dà Nẵng dường``: only ``đ`` is folded, tones stay for Pagefind."""
-    return text.replace("đ", "d").replace("Đ", "D")
-
-
-def folded_words(html):
-    """The page's words that contain ``đ``, spelt with ``d``, in order.
-
-    Every occurrence is kept, so a page that often says ``đường`` ranks for
-    ``duong`` as it would for ``đường``.
-    """
-    text = _TAGS.sub(" ", html)
-    # A word never spans white space, so the pattern is run only on the few
-    # white-space-separated chunks holding a ``đ``: run on the whole page, its leading
-    # ``\w*`` is tried at every letter (a third of the search plugin's time).
-    return fold_d(" ".join(word for chunk in text.split() if "đ" in chunk or "Đ" in chunk
-                           for word in _WORDS_WITH_D_BAR.findall(chunk)))
-
-
-def with_folded_copy(html, weight):
-    """The page with a paragraph of folded words added at the end of its indexed body.
-
-    The body is the element carrying ``data-pagefind-body`` (the theme puts it on
-    the page's outer ``<article>``), so the paragraph goes before the last
-    ``</article>`` inside ``<main>``.
-    """
-    words = folded_words(html)
-    if not words:
-        return html
-    paragraph = f'<p data-pagefind-weight="{weight}">{words}</p>'
-    end = html.rfind("</main>")
-    close = html.rfind("</article>", 0, end if end != -1 else len(html))
-    if close == -1:
-        logger.warning("search: no </article> to hold the folded words in a page; "
-                       "'d' will not match 'đ' there")
-        return html
-    return html[:close] + paragraph + html[close:]
 
 
 def indexable_pages(output_path, bundle_dir):
@@ -133,13 +99,6 @@ def indexable_pages(output_path, bundle_dir):
                 url = "/" + (relative[: -len("index.html")] if name == "index.html" else relative)
                 pages.append((url, path))
     return pages
-
-
-def _relative(path, folder):
-    """``path`` relative to ``folder``, which holds it (``os.path.relpath`` makes both
-    absolute first: a tenth of a second for the pages of a site of 2,000 articles)."""
-    root = os.path.join(folder, "")
-    return path[len(root):] if path.startswith(root) else os.path.relpath(path, folder)
 
 
 def pages_to_index(output_path, bundle_dir, known=None, paths=None):
@@ -182,21 +141,6 @@ def pages_to_index(output_path, bundle_dir, known=None, paths=None):
 def _file_key(path):
     stat = os.stat(path)
     return stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns
-
-
-def prepare_pages(pages, output_path, staging, weight):
-    """Copy each page into ``staging`` with its folded words; return how many.
-
-    The copies keep their paths, so Pagefind gives each result its page's URL.
-    """
-    for path, _digest in pages:
-        with open(path, encoding="utf-8") as handle:
-            html = handle.read()
-        target = os.path.join(staging, _relative(path, output_path))
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target, "w", encoding="utf-8") as handle:
-            handle.write(with_folded_copy(html, weight))
-    return len(pages)
 
 
 def pagefind_command(staging, bundle_path, settings):
@@ -451,7 +395,8 @@ def _forget_other_bundles(cache, used):
 # processes running: ``(process, work folder, bundle folder, cache key)``.
 _early = {"output": None, "shards": [], "running": [], "settings": None, "cache": None,
           "base": None, "kept": set(), "known": None}
-EARLY_RUNNING = 1  # Pagefind processes at once while pages are still rendered
+EARLY_RUNNING = 2  # Pagefind processes at once while pages are still rendered
+STAGING_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "staging.py")
 
 
 def foresee_shards(generators):
@@ -521,9 +466,16 @@ def _start_shard(paths):
         return None
     work = tempfile.mkdtemp(prefix=".early-", dir=cache)
     staging, target = os.path.join(work, "trang"), os.path.join(work, "bundle")
-    prepare_pages(pages, output, staging, settings["SEARCH_FOLDED_WEIGHT"])
-    process = subprocess.Popen(pagefind_command(staging, target, settings),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # The pages are staged by the background process too (``staging.py``, a script of
+    # the standard library only): the build's own process goes on writing pages.
+    job = os.path.join(work, "viec.json")
+    with open(job, "w", encoding="utf-8") as handle:
+        json.dump({"pages": [path for path, _ in pages], "output": output, "staging": staging,
+                   "weight": settings["SEARCH_FOLDED_WEIGHT"],
+                   "command": pagefind_command(staging, target, settings)}, handle)
+    with open(os.path.join(work, "log"), "wb") as log:
+        process = subprocess.Popen([sys.executable, STAGING_SCRIPT, job],
+                                   stdout=subprocess.DEVNULL, stderr=log)
     return process, work, target, key
 
 
@@ -538,12 +490,25 @@ def _finished(job):
 def _keep_early(job):
     process, work, target, key = job
     try:
+        _pass_on_warnings(os.path.join(work, "log"))
         if process.returncode == 0 and os.path.isdir(target):
             stabilise_filters(target)
             if _keep(target, key):
                 _early["kept"].add(key)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _pass_on_warnings(path):
+    """Log the background process's own warnings (``search: …``; not Pagefind's notes)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        return
+    for line in lines:
+        if line.startswith("WARNING: search:"):
+            logger.warning("%s", line.removeprefix("WARNING: "))
 
 
 def _stop_early():
