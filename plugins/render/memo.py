@@ -32,6 +32,8 @@ VOLATILE_SETTINGS = frozenset({"OUTPUT_PATH", "TINHOI_NOW", "RENDER_PREVIOUS_OUT
 RELEASE_EVERY = 2000
 # Fewer stored reads than this are checked in one process (forking costs more).
 PARALLEL_READS = 4000
+# Pages recorded before every stored read is indexed (see ``RenderMemo._start_recording``).
+INDEX_ALL_AFTER = 1000
 LIBRARIES = ("pelican", "jinja2", "markupsafe", "babel")
 CONTENT_LISTS = ("articles", "translations", "drafts", "drafts_translations",
                  "hidden_articles", "hidden_translations", "pages", "hidden_pages",
@@ -143,7 +145,7 @@ class RenderMemo:
         self.context = {}
         self._stale = None
         self._read_ids = self._variants = None
-        self._fresh = bytearray()
+        self._fresh, self._added, self._recorded = None, {}, 0
         self._keys = {}
         if fingerprint is not None:
             self._load()
@@ -288,35 +290,55 @@ class RenderMemo:
         # for all of them, and one digest per page.
         keys = tuple(key for key, _ in names)
         keys = self._keys.setdefault(keys, keys)
+        self._start_recording()
+        # The page's last reads are looked at first: a page rendered again after an edit
+        # mostly read what it read before.
+        last = self.pages.get(name)
+        own = {self.reads[index]: index for index in last[2]} if last else {}
         # An array, not a tuple of ints: a large site's pages hold hundreds of thousands.
-        ids = array("I", [self._read_id((kind, _shared_key(key), scope, digest))
+        ids = array("I", [self._read_id((kind, _shared_key(key), scope, digest), own)
                           for kind, key, digest in reads if kind != "n"])
         self.pages[name] = (template_name, (keys, _names_digest(keys, [d for _, d in names])),
                             ids, output_digest)
 
-    def _read_id(self, read):
-        """The index of ``read`` (``(kind, key, scope, digest)``) in ``reads``, added if new.
-
-        ``_read_ids`` finds the latest read of each key (the key objects are the reads'
-        own: no new tuple per read, at 90,000 reads for 5,000 articles); the other reads
-        of a key (another scope, or the last build's digest still referred to by pages
-        not rendered again) are in ``_variants``, by the whole read.  ``_fresh`` marks
-        the reads made in this build, whose digests :meth:`recall` gives to the
-        processes rendering later pages.
-        """
-        if self._read_ids is None:
-            self._read_ids, self._variants = {}, {}
+    def _start_recording(self):
+        """Make the tables of this build's reads, and the index of every read once the
+        build is a cold one (no stored reads) or renders many pages: it takes 8 MiB at
+        5,000 articles, the peak of an edit build, which needs no more than the tables."""
+        if self._fresh is None:
             self._fresh = bytearray(len(self.reads))
+        self._recorded += 1
+        if self._read_ids is None and (not self.reads or self._recorded >= INDEX_ALL_AFTER):
+            self._read_ids, self._variants, self._added = {}, {}, {}
             for index, stored in enumerate(self.reads):
                 self._index(stored, index)
-        index = self._read_ids.get(read[1])
-        if index is not None and self.reads[index] != read:
-            index = self._variants.get(read)
+
+    def _read_id(self, read, own):
+        """The index of ``read`` (``(kind, key, scope, digest)``) in ``reads``, added if new.
+
+        Looked for among ``own`` (``{read: index}`` of the page's last reads), the reads
+        added by this build (``_added``), then, when it is made, the index of every read:
+        ``_read_ids`` finds the latest read of each key (the key objects are the reads'
+        own: no new tuple per read), and the other reads of a key (another scope, or the
+        last build's digest still referred to by pages not rendered again) are in
+        ``_variants``, by the whole read.  ``_fresh`` marks the reads made in this
+        build, whose digests :meth:`recall` gives to the processes rendering later pages.
+        """
+        index = own.get(read)
+        if index is None:
+            index = self._added.get(read)
+        if index is None and self._read_ids is not None:
+            index = self._read_ids.get(read[1])
+            if index is not None and self.reads[index] != read:
+                index = self._variants.get(read)
         if index is None:
             index = len(self.reads)
             self.reads.append(read)
             self._fresh.append(0)
-            self._index(read, index)
+            if self._read_ids is not None:
+                self._index(read, index)
+            else:
+                self._added[read] = index
         self._fresh[index] = 1
         return index
 
@@ -346,7 +368,7 @@ class RenderMemo:
             return  # the pages and reads of the last build, all in use
         self.files = {name: key for name, key in self.files.items() if name in self.pages}
         self._read_ids = self._variants = None
-        self._fresh = bytearray()
+        self._fresh, self._added = None, {}
         # One byte a read, not a set of ints: this runs when the build holds the most.
         used = bytearray(len(self.reads))
         for page in self.pages.values():

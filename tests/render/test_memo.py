@@ -6,7 +6,10 @@ TITLE = ("Article:/site/content/a.md", "title")
 DATE = ("Article:/site/content/a.md", "date")
 
 
-def test_only_reads_made_in_this_build_are_recalled(tmp_path):
+def test_only_reads_made_in_this_build_are_recalled(tmp_path, monkeypatch):
+    import render.memo
+
+    monkeypatch.setattr(render.memo, "INDEX_ALL_AFTER", 1)  # index every read at once
     memo = RenderMemo(str(tmp_path / "memo.pickle"), "fingerprint")
     # Reads of the last build, as loaded from the saved memo.
     memo.reads = [("a", TITLE, "/", b"old title"), ("a", DATE, "/", b"old date")]
@@ -26,3 +29,22 @@ def test_only_reads_made_in_this_build_are_recalled(tmp_path):
     assert memo.reads[memo.pages["q.html"][2][0]] == ("a", DATE, "/", b"old date")
     # The old title stays for the pages of the last build that still refer to it.
     assert ("a", TITLE, "/", b"old title") in memo.reads
+
+
+def test_an_edit_finds_a_page_reads_among_its_last_ones(tmp_path):
+    """Few pages rendered again: no index of every read (8 MiB at 5,000 articles), the
+    page's last reads and this build's new ones are enough not to store a read twice."""
+    memo = RenderMemo(str(tmp_path / "memo.pickle"), "fingerprint")
+    memo.reads = [("a", TITLE, "/", b"title"), ("a", DATE, "/", b"old date")]
+    page = tmp_path / "p.html"
+    page.write_text("p")
+    memo.pages["p.html"] = ("article.html", ((), b""), [0, 1], b"bytes")
+    memo.pages["q.html"] = ("article.html", ((), b""), [0, 1], b"bytes")
+    memo.record("p.html", "article.html", [("a", TITLE, b"title"), ("a", DATE, b"new date")],
+                b"bytes", "/", page)
+    memo.record("q.html", "article.html", [("a", TITLE, b"title"), ("a", DATE, b"new date")],
+                b"bytes", "/", page)
+    assert memo._read_ids is None
+    assert memo.reads == [("a", TITLE, "/", b"title"), ("a", DATE, "/", b"old date"),
+                          ("a", DATE, "/", b"new date")]
+    assert list(memo.pages["p.html"][2]) == list(memo.pages["q.html"][2]) == [0, 2]
