@@ -148,20 +148,40 @@ def fold_tags(generator):
     tags = {}
     for article in generator.articles:
         for tag in getattr(article, "tags", None) or []:
-            tags.setdefault(tag, []).append(article)
+            tags.setdefault(tag, ArticleList()).append(article)
     ordered = sorted(tags.items(), key=lambda item: (collation.sort_key(item[0].name),
                                                     item[0].slug))
     generator.tags = dict(ordered)
     generator.context["tags"] = ordered
     generator.context["tag_cloud"] = tag_cloud(ordered, settings["TAGS_CLOUD_STEPS"])
 
-    categories = sorted(generator.categories,
+    categories = sorted(((category, ArticleList(articles))
+                         for category, articles in generator.categories),
                         key=lambda item: (collation.sort_key(item[0].name), item[0].slug),
                         reverse=settings.get("REVERSE_CATEGORY_ORDER", False))
     generator.categories = categories
     generator.context["categories"] = categories
+    generator.authors = [(author, ArticleList(articles))
+                         for author, articles in generator.authors]
+    generator.context["authors"] = generator.authors
     logger.debug("taxonomy: %d tags after folding %d spellings", len(ordered),
                  sum(len(v) for v in spellings.values()))
+
+
+class ArticleList(list):
+    """A list of articles that answers ``article in it`` at once.
+
+    For each tag, category and author, Pelican picks the site's articles that are in its
+    list (``[a for a in dates if a in articles]``): a scan of the list per article, a
+    quarter of a second of every build of 2,000 articles.  Articles are equal only to
+    themselves, so membership is by identity, as a list's own test finds it.
+    """
+
+    def __contains__(self, item):
+        known = self.__dict__.get("_ids")
+        if known is None or known[0] != len(self):
+            known = self._ids = (len(self), {id(article) for article in self})
+        return id(item) in known[1]
 
 
 def unique_slug(slug, taken):
