@@ -402,6 +402,7 @@ STAGING_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "stagi
 def foresee_shards(generators):
     """Foresee the shards from the articles and pages Pelican will write (each with the
     indexed body, as the theme gives it), so that each one is indexed once written."""
+    _stop_early()  # a build of this process that failed before its end (the preview's)
     _early.update(output=None, shards=[], running=[], kept=set())
     if not generators:
         return
