@@ -40,10 +40,11 @@ CONTENT_LISTS = ("articles", "translations", "drafts", "drafts_translations",
                  "draft_pages")
 
 
-def build_fingerprint(settings):
+def build_fingerprint(settings, templates=True):
     """What every page depends on besides its traced reads: the theme's templates, the
     plugins' code, the libraries' versions and the settings.  ``None`` when a setting
-    cannot be digested (nothing is then reused)."""
+    cannot be digested (nothing is then reused).  ``templates=False`` leaves the
+    templates out (the compiled templates are checked against their own sources)."""
     digest = hashlib.sha256(f"{FORMAT_VERSION} {platform.python_version()}".encode())
     for library in LIBRARIES:
         try:
@@ -51,8 +52,9 @@ def build_fingerprint(settings):
         except importlib.metadata.PackageNotFoundError:
             digest.update(f"{library} -\n".encode())
     folders = [Path(settings.get("THEME", "")) / "templates",
-               *map(Path, settings.get("THEME_TEMPLATES_OVERRIDES", []) or []),
-               *map(Path, settings.get("PLUGIN_PATHS", []) or [])]
+               *map(Path, settings.get("THEME_TEMPLATES_OVERRIDES", []) or [])] \
+        if templates else []
+    folders += map(Path, settings.get("PLUGIN_PATHS", []) or [])
     for folder in folders:
         _digest_folder(digest, folder)
     fingerprinter = Fingerprinter()

@@ -79,6 +79,7 @@ def apply_defaults(pelican):
     """Give every ``RENDER_*`` setting its default."""
     for name, default in DEFAULTS.items():
         pelican.settings.setdefault(name, default)
+    _compiled.clear()
     _compiled["caches"] = {}
 
 
@@ -97,8 +98,13 @@ def share_compiled_templates(generator):
     """Let the generator's environment load the templates compiled by the others, and
     by the last build."""
     root = _templates_root(generator.settings)
-    if root is not None:
-        keep_compiled_templates(generator.env, root, _compiled["caches"])
+    if root is None:
+        return
+    if "fingerprint" not in _compiled:  # once a build
+        _compiled["fingerprint"] = build_fingerprint(generator.settings, templates=False)
+    if _compiled["fingerprint"] is not None:  # a setting that cannot be digested: none
+        keep_compiled_templates(generator.env, root, _compiled["caches"],
+                                _compiled["fingerprint"])
 
 
 def forget_unused_templates(pelican):

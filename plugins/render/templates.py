@@ -7,9 +7,11 @@ compiled code in files, checked against the template's source (a changed templat
 compiled again) and against Jinja's and Python's versions.
 
 The code Jinja makes also depends on how the environment parses (delimiters,
-``trim_blocks``, extensions, autoescape…), which the cache's own key does not hold:
-the files go in a folder named by a digest of those options, and the folders of other
-options are removed.
+``trim_blocks``, extensions, autoescape…), on how each filter takes its arguments and
+on the filters themselves (a filter of a literal runs at compile time), which the
+cache's own key does not hold: the files go in a folder named by a digest of those and
+of the build's fingerprint (plugin code, settings, library versions), and the folders
+of other digests are removed.
 """
 
 import hashlib
@@ -19,6 +21,7 @@ import shutil
 
 import jinja2
 from jinja2.bccache import FileSystemBytecodeCache
+from jinja2.utils import _PassArg
 
 from .fingerprint import code_digest
 
@@ -52,9 +55,17 @@ class TemplateCache(FileSystemBytecodeCache):
             logger.debug("render: compiled template %s not kept: %s", bucket.key, error)
 
 
-def options_digest(env):
-    """A digest of what, besides a template's source, shapes the code compiled from it."""
-    digest = hashlib.sha256(f"jinja {jinja2.__version__}\n".encode())
+def options_digest(env, fingerprint=""):
+    """A digest of what, besides a template's source, shapes the code compiled from it:
+    the environment's options, how each filter and test takes its arguments and its
+    code (a filter of a literal runs when the template is compiled), and
+    ``fingerprint`` (the build's: plugin code, settings and library versions)."""
+    digest = hashlib.sha256(f"jinja {jinja2.__version__}\n{fingerprint}\n".encode())
+    for kind, table in (("filter", env.filters), ("test", env.tests)):
+        for name in sorted(table):
+            function = table[name]
+            digest.update(f"{kind} {name} {_PassArg.from_obj(function)}\n".encode())
+            digest.update(code_digest(function))
     for name in COMPILE_OPTIONS:
         digest.update(f"{name}={getattr(env, name, None)!r}\n".encode())
     for name in sorted(env.extensions):
@@ -66,12 +77,13 @@ def options_digest(env):
     return digest.hexdigest()[:24]
 
 
-def keep_compiled_templates(env, root, caches):
-    """Give ``env`` the bytecode cache for its options, in a folder of ``root``;
-    ``caches`` (``{options digest: cache or None}``) holds the build's caches."""
+def keep_compiled_templates(env, root, caches, fingerprint):
+    """Give ``env`` the bytecode cache for its options and the build's ``fingerprint``,
+    in a folder of ``root``; ``caches`` (``{options digest: cache or None}``) holds the
+    build's caches."""
     if env.bytecode_cache is not None:
         return  # the site's own settings chose one
-    name = options_digest(env)
+    name = options_digest(env, fingerprint)
     if name not in caches:
         caches[name] = _cache_in(os.path.join(root, name))
     env.bytecode_cache = caches[name]

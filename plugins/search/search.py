@@ -29,8 +29,8 @@ inside it, listed in ``tinhoi-shards.json``;
 the search page merges them (Pagefind's ``mergeIndex``).  An edit indexes again only
 its shard, and Pagefind's memory (about 0.25 MB a page) stays that of one shard;
 ``SEARCH_EARLY`` — ``True``: while the rest of the site is still being written, a shard
-whose pages are all written is indexed at once, in the background (one Pagefind at a
-time), into the cache.  The shards are foreseen from the articles and pages to be
+whose pages are all written is indexed at once, in the background (two at a time), into
+the cache.  The shards are foreseen from the articles and pages to be
 written; at the end, a bundle made early is used only when its shard holds exactly the
 pages (and bytes) found then, as for any cached bundle.  The early start needs the
 render plugin, which says when a batch of pages is written (``render_pages_written``).
@@ -410,13 +410,13 @@ def foresee_shards(generators):
     if not settings.get("SEARCH_ENABLED", True) or not settings.get("SEARCH_EARLY", True):
         return
     cache = _cache_folder(settings)
-    if cache is None:  # early bundles are only kept in the cache
+    if cache is None or not _pagefind_found():  # early bundles are kept in the cache only
         return
     output = generators[0].output_path
     paths = set()
     for generator in generators:
         for key in ("articles", "translations", "hidden_articles", "hidden_translations",
-                    "pages", "hidden_pages"):
+                    "pages", "hidden_pages", "draft_pages", "draft_translations"):
             for content in getattr(generator, key, None) or ():
                 save_as = getattr(content, "save_as", None)
                 if save_as and save_as.endswith(".html"):
@@ -426,6 +426,16 @@ def foresee_shards(generators):
                        int(settings.get("SEARCH_SHARD_SIZE") or 0))
     _early.update(output=output, shards=[[path for path, _ in shard] for shard in shards],
                   settings=settings, cache=cache, base=None, known=None)
+
+
+def _pagefind_found():
+    """Whether Pagefind can be run (else the end of the build says why)."""
+    try:
+        from pagefind.service import get_executable
+
+        return get_executable() is not None
+    except Exception:  # noqa: BLE001 — missing or broken: no early indexing
+        return False
 
 
 def _walk_order(relative):
@@ -466,14 +476,28 @@ def _start_shard(paths):
     if os.path.isdir(key):
         return None
     work = tempfile.mkdtemp(prefix=".early-", dir=cache)
+    try:
+        return _launch(pages, work, key)
+    except Exception as error:  # noqa: BLE001 — the end of the build indexes the shard
+        logger.debug("search: shard not indexed early: %s", error)
+        shutil.rmtree(work, ignore_errors=True)
+        return None
+
+
+def _launch(pages, work, key):
+    settings, output = _early["settings"], _early["output"]
     staging, target = os.path.join(work, "trang"), os.path.join(work, "bundle")
+    command = pagefind_command(staging, target, settings)
     # The pages are staged by the background process too (``staging.py``, a script of
     # the standard library only): the build's own process goes on writing pages.
     job = os.path.join(work, "viec.json")
     with open(job, "w", encoding="utf-8") as handle:
-        json.dump({"pages": [path for path, _ in pages], "output": output, "staging": staging,
-                   "weight": settings["SEARCH_FOLDED_WEIGHT"],
-                   "command": pagefind_command(staging, target, settings)}, handle)
+        # The digests go too: a page written again while it is staged (a build into
+        # the last output, where the pages exist before they are rendered) must not
+        # give a bundle kept under the key of its final bytes.
+        json.dump({"pages": [[path, digest.hex()] for path, digest in pages],
+                   "output": output, "staging": staging,
+                   "weight": settings["SEARCH_FOLDED_WEIGHT"], "command": command}, handle)
     with open(os.path.join(work, "log"), "wb") as log:
         process = subprocess.Popen([sys.executable, STAGING_SCRIPT, job],
                                    stdout=subprocess.DEVNULL, stderr=log)

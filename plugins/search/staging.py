@@ -2,14 +2,14 @@
 
 Only the standard library: besides being the search plugin's, this file runs as a
 script (``python staging.py job.json``) in the background process that stages a shard
-and runs Pagefind on it while the rest of the site is written (see ``search.py``).
+and then becomes Pagefind, while the rest of the site is written (see ``search.py``).
 """
 
+import hashlib
 import json
 import logging
 import os
 import re
-import subprocess
 import sys
 
 logger = logging.getLogger(__name__)
@@ -65,30 +65,48 @@ def _relative(path, folder):
     return path[len(root):] if path.startswith(root) else os.path.relpath(path, folder)
 
 
-def prepare_pages(pages, output_path, staging, weight):
-    """Copy each page into ``staging`` with its folded words; return how many.
+def prepare_pages(pages, output_path, staging, weight, check=False):
+    """Copy each page of ``pages`` (``(path, digest of its bytes)``) into ``staging``
+    with its folded words; return how many.
 
-    The copies keep their paths, so Pagefind gives each result its page's URL.
+    The copies keep their paths, so Pagefind gives each result its page's URL.  With
+    ``check``, a page whose bytes no longer have its digest raises :class:`PageChangedError`
+    (a page being written again while it is staged).
     """
-    for path, _digest in pages:
-        with open(path, encoding="utf-8") as handle:
-            html = handle.read()
+    for path, digest in pages:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        if check and hashlib.blake2b(data, digest_size=16).digest() != digest:
+            raise PageChangedError(path)
         target = os.path.join(staging, _relative(path, output_path))
         os.makedirs(os.path.dirname(target), exist_ok=True)
         with open(target, "w", encoding="utf-8") as handle:
-            handle.write(with_folded_copy(html, weight))
+            handle.write(with_folded_copy(data.decode("utf-8"), weight))
     return len(pages)
 
 
+class PageChangedError(Exception):
+    """A page's bytes are not those the shard's key was made of."""
+
+
+CHANGED = 3  # the exit status of the script when a page changed
+
+
 def stage_and_index(job):
-    """Stage ``job["pages"]`` (paths in ``job["output"]``) into ``job["staging"]`` and
-    run ``job["command"]`` (Pagefind) on them; return Pagefind's exit status."""
-    prepare_pages([(path, None) for path in job["pages"]], job["output"], job["staging"],
-                  job["weight"])
-    return subprocess.run(job["command"], stdout=subprocess.DEVNULL, check=False).returncode
+    """Stage ``job["pages"]`` (``[path, hex digest]`` in ``job["output"]``) into
+    ``job["staging"]``, then become ``job["command"]`` (Pagefind), so that stopping this
+    process stops Pagefind; exits with :data:`CHANGED` when a page is not the one the
+    shard was foreseen with."""
+    pages = [(path, bytes.fromhex(digest)) for path, digest in job["pages"]]
+    try:
+        prepare_pages(pages, job["output"], job["staging"], job["weight"], check=True)
+    except PageChangedError:
+        sys.exit(CHANGED)
+    command = job["command"]
+    os.execv(command[0], command)
 
 
 if __name__ == "__main__":
     logging.basicConfig(format="%(levelname)s: %(message)s", stream=sys.stderr)
     with open(sys.argv[1], encoding="utf-8") as handle:
-        sys.exit(stage_and_index(json.load(handle)))
+        stage_and_index(json.load(handle))

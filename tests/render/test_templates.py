@@ -3,6 +3,7 @@ between builds, never at the cost of a stale or broken page."""
 
 import jinja2
 import pytest
+from jinja2 import pass_context
 from jinja2.bccache import bc_magic
 
 from tests.perf.test_content_cache import assert_same_site
@@ -94,3 +95,30 @@ def test_nothing_is_kept_without_the_render_cache(site, compiles):
     assert not site.joinpath(*TEMPLATES).exists()
     build(site, "site2", RENDER_TEMPLATE_CACHE=False)
     assert not site.joinpath(*TEMPLATES).exists()
+
+
+def hoa_v1(text):
+    return text.upper()
+
+
+def hoa_v2(text):
+    return text.upper() + "!"
+
+
+@pass_context
+def hoa_v3(context, text):
+    return text.upper() + "?"
+
+
+def test_a_changed_filter_compiles_the_templates_again(site, compiles):
+    """A filter of a literal runs when the template is compiled, and a filter taking the
+    context is called another way: the compiled code follows the filters."""
+    base = site / "theme" / "templates" / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace(
+        "</footer>", '<p class="hoa">{{ "abc"|hoa }}</p></footer>'), encoding="utf-8")
+    for function, shown in ((hoa_v1, "ABC"), (hoa_v2, "ABC!"), (hoa_v3, "ABC?")):
+        after, _ = build(site, "site", JINJA_FILTERS={"hoa": function})
+        footers = [data for name, data in after.items() if name.endswith(".html")
+                   and b'class="hoa"' in data]
+        assert footers and all(f'<p class="hoa">{shown}</p>'.encode() in data
+                               for data in footers)

@@ -241,6 +241,7 @@ def test_shards_are_indexed_while_the_site_is_written(build_site, tmp_path, capl
                       f"---\ntitle: Tin năm {year}\ndate: {year}-03-01 08:00\n"
                       f"category: Tin tức\n---\nHội khuyến học Đà Nẵng họp năm {year}.\n")
     caplog.set_level(logging.INFO, logger="search")
+    fresh_logs()
     early = build_site("basic", **EARLY)
     indexed, cached, ahead = indexed_counts(caplog.text)
     assert cached == 0 and 0 < ahead <= indexed
@@ -273,6 +274,7 @@ def test_a_page_changed_after_its_shard_was_indexed_is_indexed_again(
         return original(sender, **kwargs)
 
     monkeypatch.setattr(signals.finalized, "send", send)
+    fresh_logs()
     changed = build_site("basic", **EARLY)
     indexed, cached, ahead = indexed_counts(caplog.text)
     assert cached == 0 and ahead < indexed  # the changed page's shard: indexed at the end
@@ -282,3 +284,90 @@ def test_a_page_changed_after_its_shard_was_indexed_is_indexed_again(
     assert snapshot(changed / "pagefind") == snapshot(late / "pagefind")
     shards = json.loads((changed / "pagefind" / "tinhoi-shards.json").read_text())
     assert len(kept_bundles(tmp_path)) == len(shards) + 1  # the stale early bundle dropped
+
+
+def run_staging_job(tmp_path, pages, command):
+    """Start the background script on ``pages`` (``(path, digest)``) with ``command``."""
+    import subprocess
+    import sys
+
+    from search.search import STAGING_SCRIPT
+
+    job = tmp_path / "viec.json"
+    job.write_text(json.dumps({"pages": [[str(p), d.hex()] for p, d in pages],
+                               "output": str(tmp_path / "site"),
+                               "staging": str(tmp_path / "trang"), "weight": 1.0,
+                               "command": command}), encoding="utf-8")
+    return subprocess.Popen([sys.executable, STAGING_SCRIPT, str(job)])
+
+
+def test_a_page_written_again_while_staged_gives_no_bundle(tmp_path):
+    import hashlib
+    import sys
+
+    from search.staging import CHANGED
+
+    page = tmp_path / "site" / "2018" / "bai" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("<main><article data-pagefind-body>Đà Nẵng</article></main>",
+                    encoding="utf-8")
+    foreseen = hashlib.blake2b(page.read_bytes(), digest_size=16).digest()
+    page.write_text("", encoding="utf-8")  # truncated: being written again
+    marker = tmp_path / "ran"
+    process = run_staging_job(tmp_path, [(page, foreseen)],
+                              [sys.executable, "-c", f"open({str(marker)!r}, 'w')"])
+    assert process.wait(timeout=60) == CHANGED
+    assert not marker.exists()  # Pagefind never ran
+
+
+def test_the_background_process_becomes_pagefind(tmp_path):
+    """Stopping it stops Pagefind: no indexer is left running without its build."""
+    import hashlib
+    import sys
+    import time
+
+    page = tmp_path / "site" / "bai.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("<main><article data-pagefind-body>Đường</article></main>",
+                    encoding="utf-8")
+    digest = hashlib.blake2b(page.read_bytes(), digest_size=16).digest()
+    process = run_staging_job(tmp_path, [(page, digest)],
+                              [sys.executable, "-c", "import time; time.sleep(60)  # pagefind"])
+    cmdline = Path(f"/proc/{process.pid}/cmdline")
+    deadline = time.monotonic() + 30
+    while b"# pagefind" not in cmdline.read_bytes() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert b"# pagefind" in cmdline.read_bytes()  # the same process, now the command
+    assert "Dường" in (tmp_path / "trang" / "bai.html").read_text(encoding="utf-8")
+    process.kill()
+    assert process.wait(timeout=10) != 0
+
+
+def test_an_early_start_that_fails_leaves_the_build_to_index(build_site, tmp_path, caplog,
+                                                             monkeypatch, write_article):
+    import logging
+
+    import search.search as module
+
+    for year in (2016, 2017):
+        write_article(f"{year}/tin-{year}.md",
+                      f"---\ntitle: Tin năm {year}\ndate: {year}-03-01 08:00\n"
+                      f"category: Tin tức\n---\nHội khuyến học họp năm {year}.\n")
+    original = module.pagefind_command
+    calls = []
+
+    def failing_early(staging, bundle_path, settings):
+        calls.append(staging)
+        if "/.early-" in staging:
+            raise OSError("no room left")
+        return original(staging, bundle_path, settings)
+
+    monkeypatch.setattr(module, "pagefind_command", failing_early)
+    caplog.set_level(logging.INFO, logger="search")
+    fresh_logs()  # an earlier test's line would be held back as a repeat
+    output = build_site("basic", **EARLY)
+    indexed, cached, ahead = indexed_counts(caplog.text)
+    assert any("/.early-" in c for c in calls)
+    assert ahead == 0 and indexed > 0 and cached == 0
+    assert (output / "pagefind" / "pagefind.js").is_file()
+    assert not list((tmp_path / ".cache" / "search").glob(".early-*"))
