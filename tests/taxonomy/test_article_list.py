@@ -22,3 +22,10 @@ def test_a_list_that_grew_is_asked_again():
     assert second not in members
     members.append(second)
     assert second in members
+
+
+def test_lists_asked_in_turn_answer_each_for_itself():
+    one, two = Article(), Article()
+    first, second = ArticleList([one]), ArticleList([two])
+    assert [one in first, one in second, two in first, two in second, one in first] == \
+        [True, False, False, True, True]
