@@ -250,7 +250,7 @@ class RenderMemo:
                     now = None
                 elif kind == "a":
                     # Each stored read is checked once: its digest is not remembered
-                    # (``attribute_digest`` would keep one for every read of the site).
+                    # (``Fingerprinter.attribute`` would keep one for every read of the site).
                     now = self.fingerprinter.digest(read_attribute(env, content, key[1]))
                 else:
                     now = whole_digest(self.fingerprinter, env, content, scope)

@@ -223,11 +223,6 @@ def _reader(env):
     return read
 
 
-def attribute_digest(fingerprinter, env, obj, name, scope):
-    """The digest of ``obj.name`` as a template of ``env`` reads it."""
-    return fingerprinter.attribute(obj, name, _reader(env), scope)
-
-
 def whole_digest(fingerprinter, env, obj, scope):
     """The digest of every field of ``obj``."""
     return fingerprinter.whole(obj, _reader(env), scope)

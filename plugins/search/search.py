@@ -456,7 +456,11 @@ def index_written_shards(sender, output_path=None, **_):
         if shard is None or not all(os.path.isfile(path) for path in shard):
             continue
         _early["shards"][number] = None
-        job = _start_shard(shard)
+        try:
+            job = _start_shard(shard)
+        except Exception as error:  # noqa: BLE001 — the end of the build indexes the shard
+            logger.debug("search: shard not indexed early: %s", error)
+            continue
         if job is not None:
             _early["running"].append(job)
 
@@ -478,10 +482,9 @@ def _start_shard(paths):
     work = tempfile.mkdtemp(prefix=".early-", dir=cache)
     try:
         return _launch(pages, work, key)
-    except Exception as error:  # noqa: BLE001 — the end of the build indexes the shard
-        logger.debug("search: shard not indexed early: %s", error)
+    except BaseException:
         shutil.rmtree(work, ignore_errors=True)
-        return None
+        raise
 
 
 def _launch(pages, work, key):
@@ -537,7 +540,8 @@ def _pass_on_warnings(path):
 
 
 def _stop_early():
-    """At exit, stop the Pagefind processes of a build that failed before its end."""
+    """Stop the Pagefind processes of a build that failed before its end (at exit, or
+    when the next build of the same process starts)."""
     for process, work, _target, _key in _early["running"]:
         if process.poll() is None:
             process.kill()

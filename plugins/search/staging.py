@@ -70,12 +70,17 @@ def prepare_pages(pages, output_path, staging, weight, check=False):
     with its folded words; return how many.
 
     The copies keep their paths, so Pagefind gives each result its page's URL.  With
-    ``check``, a page whose bytes no longer have its digest raises :class:`PageChangedError`
-    (a page being written again while it is staged).
+    ``check``, a page whose bytes no longer have its digest, or that is gone, raises
+    :class:`PageChangedError` (a page being written again while it is staged).
     """
     for path, digest in pages:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except FileNotFoundError:
+            if check:  # removed since the shard was foreseen
+                raise PageChangedError(path) from None
+            raise
         if check and hashlib.blake2b(data, digest_size=16).digest() != digest:
             raise PageChangedError(path)
         target = os.path.join(staging, _relative(path, output_path))

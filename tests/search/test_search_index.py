@@ -286,7 +286,7 @@ def test_a_page_changed_after_its_shard_was_indexed_is_indexed_again(
     assert len(kept_bundles(tmp_path)) == len(shards) + 1  # the stale early bundle dropped
 
 
-def run_staging_job(tmp_path, pages, command):
+def run_staging_job(tmp_path, pages, command, stderr=None):
     """Start the background script on ``pages`` (``(path, digest)``) with ``command``."""
     import subprocess
     import sys
@@ -298,7 +298,7 @@ def run_staging_job(tmp_path, pages, command):
                                "output": str(tmp_path / "site"),
                                "staging": str(tmp_path / "trang"), "weight": 1.0,
                                "command": command}), encoding="utf-8")
-    return subprocess.Popen([sys.executable, STAGING_SCRIPT, str(job)])
+    return subprocess.Popen([sys.executable, STAGING_SCRIPT, str(job)], stderr=stderr)
 
 
 def test_a_page_written_again_while_staged_gives_no_bundle(tmp_path):
@@ -371,3 +371,43 @@ def test_an_early_start_that_fails_leaves_the_build_to_index(build_site, tmp_pat
     assert ahead == 0 and indexed > 0 and cached == 0
     assert (output / "pagefind" / "pagefind.js").is_file()
     assert not list((tmp_path / ".cache" / "search").glob(".early-*"))
+
+
+def test_a_page_removed_before_it_is_staged_gives_no_bundle(tmp_path):
+    import sys
+
+    from search.staging import CHANGED
+
+    gone = tmp_path / "site" / "2018" / "bai" / "index.html"
+    marker = tmp_path / "ran"
+    process = run_staging_job(tmp_path, [(gone, bytes(16))],
+                              [sys.executable, "-c", f"open({str(marker)!r}, 'w')"])
+    assert process.wait(timeout=60) == CHANGED
+    assert not marker.exists()
+
+
+def test_the_background_process_warnings_reach_the_build_log(tmp_path, caplog):
+    """A page with no ``</article>`` to hold its folded words: the warning of the process
+    that staged it is logged by the build, Pagefind's own notes are not."""
+    import hashlib
+    import logging
+    import sys
+
+    import search.search as module
+
+    page = tmp_path / "site" / "bai.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("<main><div data-pagefind-body>Đà Nẵng</div></main>", encoding="utf-8")
+    digest = hashlib.blake2b(page.read_bytes(), digest_size=16).digest()
+    log = tmp_path / "log"
+    with open(log, "wb") as stream:
+        process = run_staging_job(
+            tmp_path, [(page, digest)],
+            [sys.executable, "-c", "import sys; sys.stderr.write('Note: no stemming for vi')"],
+            stderr=stream)
+        assert process.wait(timeout=60) == 0
+    caplog.set_level(logging.WARNING, logger="search")
+    module._pass_on_warnings(str(log))
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "no </article>" in warnings[0]
+    assert "Note:" in log.read_text(encoding="utf-8")  # there, but not passed on
