@@ -298,8 +298,7 @@ class RenderMemo:
         last = self.pages.get(name)
         own = {self.reads[index]: index for index in last[2]} if last else {}
         # An array, not a tuple of ints: a large site's pages hold hundreds of thousands.
-        ids = array("I", [self._read_id((kind, _shared_key(key), scope, digest), own)
-                          for kind, key, digest in reads if kind != "n"])
+        ids = self._read_ids_of(reads, scope, own)
         self.pages[name] = (template_name, (keys, _names_digest(keys, [d for _, d in names])),
                             ids, output_digest)
 
@@ -314,6 +313,35 @@ class RenderMemo:
             self._read_ids, self._variants, self._added = {}, {}, {}
             for index, stored in enumerate(self.reads):
                 self._index(stored, index)
+
+    def _read_ids_of(self, reads, scope, own):
+        """The indices (see :meth:`_read_id`) of a page's reads of content objects.
+
+        A cold build records every page for the first time, with the index of every
+        read made: its reads are looked for in that index alone, in one loop (350,000
+        reads at 2,000 articles, on the build's one serial path)."""
+        if own or self._added or self._read_ids is None:
+            return array("I", [self._read_id((kind, _shared_key(key), scope, digest), own)
+                               for kind, key, digest in reads if kind != "n"])
+        ids = array("I")
+        append, intern = ids.append, sys.intern
+        stored, fresh, latest, variants = self.reads, self._fresh, self._read_ids, self._variants
+        for kind, key, digest in reads:
+            if kind == "n":
+                continue
+            key = (intern(key[0]), intern(key[1])) if type(key) is tuple else intern(key)
+            read = (kind, key, scope, digest)
+            index = latest.get(key)
+            if index is not None and stored[index] != read:
+                index = variants.get(read)
+            if index is None:
+                index = len(stored)
+                stored.append(read)
+                fresh.append(0)
+                self._index(read, index)
+            fresh[index] = 1
+            append(index)
+        return ids
 
     def _read_id(self, read, own):
         """The index of ``read`` (``(kind, key, scope, digest)``) in ``reads``, added if new.

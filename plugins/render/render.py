@@ -178,6 +178,7 @@ class RenderWriter(Writer):
         super().__init__(output_path, settings=settings)
         self._jobs = {}
         self._pending = None
+        self._unrecorded = []  # (name, template, siteurl, path, digest, reads) of pages
         self._memo = None
         self._names = set()
         self._rendered = self._reused = self._processes = 0
@@ -245,6 +246,8 @@ class RenderWriter(Writer):
         rendered = self._rendered
         self._write_queued(announce=False)
         self._flushed = True
+        if self._unrecorded:
+            self._record_written()
         if self._memo is not None:
             self._memo.forget_except(self._names)
             self._memo.save()
@@ -273,10 +276,14 @@ class RenderWriter(Writer):
         if len(to_render) < int(self.settings.get("RENDER_MIN_PARALLEL", 40)):
             processes = 1
         # Reads digested by earlier batches are recalled, not digested again: a list
-        # page shows articles whose titles and dates other pages read already.
-        rendered = _render_all(to_render, processes, self._fingerprinter, memo.recall)
-        for job, (digest, reads) in zip(to_render, rendered, strict=True):
-            memo.record(job.name, job.template.name, reads, digest, job.siteurl, job.path)
+        # page shows articles whose titles and dates other pages read already.  The last
+        # batch's pages are recorded while this one's other processes finish.
+        rendered = _render_all(to_render, processes, self._fingerprinter, memo.recall,
+                               meanwhile=self._record_written)
+        self._unrecorded = [(job.name, job.template.name, job.siteurl, job.path, *result)
+                            for job, result in zip(to_render, rendered, strict=True)]
+        if self._flushed:
+            self._record_written()
         self._names.update(job.name for job in to_render)
         # What was remembered for this batch's pages would be kept to the end of the
         # build: a digest per value and article field read, values kept alive for them.
@@ -289,6 +296,12 @@ class RenderWriter(Writer):
             pages_written.send(self, output_path=self.output_path)
         self._seconds += time.perf_counter() - started
         self._processes = max(self._processes, processes)
+
+    def _record_written(self):
+        """Keep in the memo what the pages of the last batch read."""
+        unrecorded, self._unrecorded = self._unrecorded, []
+        for name, template_name, siteurl, path, digest, reads in unrecorded:
+            self._memo.record(name, template_name, reads, digest, siteurl, path)
 
     def _memo_for(self):
         if self._memo is None:
@@ -367,11 +380,15 @@ def _remove(path):
 _forked = {"jobs": [], "fingerprinter": None, "recall": None}
 
 
-def _render_all(jobs, processes, fingerprinter, recall=None):
+def _render_all(jobs, processes, fingerprinter, recall=None, meanwhile=None):
     """``[(digest of the bytes, reads)]`` for ``jobs``, in their order (``recall``: see
-    :meth:`.Fingerprinter.attribute`)."""
+    :meth:`.Fingerprinter.attribute`).  ``meanwhile()`` is called once this process
+    has rendered its share, while the others finish theirs."""
     if processes <= 1 or len(jobs) < 2:
-        return [_render_one(job, fingerprinter, recall) for job in jobs]
+        results = [_render_one(job, fingerprinter, recall) for job in jobs]
+        if meanwhile is not None:
+            meanwhile()
+        return results
     for value in jobs[0].localcontext.values():  # digested here once, not in each process
         fingerprinter.digest(value)
     _forked.update(jobs=jobs, fingerprinter=fingerprinter, recall=recall)
@@ -383,6 +400,8 @@ def _render_all(jobs, processes, fingerprinter, recall=None):
             mine = _render_share(shares[0], forked=False)
             for index, result in zip(shares[0], mine, strict=True):
                 results[index] = result
+            if meanwhile is not None:
+                meanwhile()
             for share, waiting in zip(shares[1:], others, strict=True):
                 for index, result in zip(share, waiting.get(), strict=True):
                     results[index] = result

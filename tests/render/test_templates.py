@@ -122,3 +122,22 @@ def test_a_changed_filter_compiles_the_templates_again(site, compiles):
                    and b'class="hoa"' in data]
         assert footers and all(f'<p class="hoa">{shown}</p>'.encode() in data
                                for data in footers)
+
+
+def test_every_optional_include_of_the_theme_exists():
+    """``{% include … ignore missing %}`` of a template that is not there is looked for
+    again on every page (the loaders' search and an exception each time: a second of a
+    cold build at 2,000 articles); the theme ships each one, empty if need be, for a
+    site to override."""
+    import re
+
+    from tests.conftest import ROOT
+
+    templates = ROOT / "theme" / "templates"
+    optional = set()
+    for path in templates.rglob("*.html"):
+        optional.update(re.findall(r'{%-?\s*include\s+"([^"]+)"\s+ignore missing',
+                                   path.read_text(encoding="utf-8")))
+    assert optional, "the theme has optional includes"
+    missing = sorted(name for name in optional if not (templates / name).is_file())
+    assert missing == []

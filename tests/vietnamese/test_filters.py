@@ -38,3 +38,19 @@ def test_no_os_locale_needed(vi, monkeypatch):
     monkeypatch.setenv("LC_ALL", "C")
     monkeypatch.setenv("LANG", "C")
     assert vi.date(datetime(2018, 3, 8)) == "Thứ Năm, 8 tháng 3, 2018"
+
+
+def test_an_unknown_locale_setting_is_reported_and_vietnamese_used(caplog):
+    from types import SimpleNamespace
+
+    from vietnamese.vietnamese import add_template_helpers
+
+    pelican = SimpleNamespace(settings={"VIETNAMESE_LOCALE": "xx", "TIMEZONE": "Asia/Ho_Chi_Minh"})
+    add_template_helpers(pelican)
+    assert "VIETNAMESE_LOCALE = 'xx'" in caplog.text
+    vi_date = pelican.settings["JINJA_FILTERS"]["vi_date"]
+    assert vi_date(datetime(2018, 8, 17)) == "Thứ Sáu, 17 tháng 8, 2018"
+
+
+def test_the_formatter_fingerprint_names_the_locale(vi):
+    assert vi.render_fingerprint() == ("vi", "Asia/Ho_Chi_Minh")
