@@ -9,9 +9,11 @@ writer (``get_writer``) instead
    build's fingerprint (templates, plugin code, library versions, settings) is the
    same: the old file is hard-linked into the new output at once, after its bytes are
    checked against the digest kept for it;
-2. queues the other pages, and writes the queue every ``RENDER_BATCH`` pages and once
-   every generator has run (before the static files are copied and before
-   ``finalized``, when the search index reads the pages);
+2. queues the other pages, and writes the queue every ``RENDER_BATCH`` pages, once the
+   articles and once the pages are all asked for (the search index starts on their
+   shards while the other generators run), and once every generator has run (before
+   the static files are copied and before ``finalized``, when the search index reads
+   the pages);
 3. renders the queued pages in ``RENDER_PROCESSES`` processes (forked, so they
    share everything already computed), in a fixed order, and forwards their log
    records in page order, so the output and the log are the same as a serial build.
@@ -235,6 +237,10 @@ class RenderWriter(Writer):
         return True
 
     # -- the flush -----------------------------------------------------------------
+
+    def write_queued(self):
+        """Render the pages queued so far (those that could not be reused)."""
+        self._write_queued()
 
     def flush(self):
         """Write every queued page, then keep what each page read for the next build.
@@ -511,6 +517,14 @@ def fix_urls(generators):
                         item.override_save_as = item.save_as
 
 
+def write_queued_pages(generator, writer):
+    """Render the pages queued so far once a generator has asked for all its articles
+    (or pages): the search index may start on them while the other generators run
+    (after an edit, the one article's shard was indexed last, on its own)."""
+    if isinstance(writer, RenderWriter):
+        writer.write_queued()
+
+
 def flush_before_last_generator(generators):
     """Flush the queue before the last generator (the static files) writes, so every
     page exists when ``finalized`` is sent."""
@@ -537,3 +551,5 @@ def register():
     signals.finalized.connect(forget_unused_templates)
     signals.all_generators_finalized.connect(fix_urls)
     signals.all_generators_finalized.connect(flush_before_last_generator)
+    signals.article_writer_finalized.connect(write_queued_pages)
+    signals.page_writer_finalized.connect(write_queued_pages)

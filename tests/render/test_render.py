@@ -332,3 +332,25 @@ def test_reads_recalled_from_earlier_batches_are_those_digested_anew(site, caplo
     # Batches of two pages: the pages showing the new title are rendered in several.
     build(site, "site", caplog, **{**PARALLEL, "RENDER_BATCH": 2})
     assert memo_reads(site) == digest_every_read()
+
+
+def test_article_pages_are_written_before_the_other_generators_run(site, monkeypatch):
+    """The queue is written once the articles are all asked for, not only at the end:
+    the search index starts on their shards while the other generators run (after an
+    edit, the article's shard was indexed last, alone)."""
+    from pelican import signals
+
+    found = []
+    original = signals.page_generator_write_page.send
+
+    def send(sender, **kwargs):  # the pages generator runs after the articles one
+        output = Path(sender.output_path)
+        articles = sender.context["articles"]
+        found.append(sum((output / article.save_as).is_file() for article in articles))
+        found.append(len(articles))
+        return original(sender, **kwargs)
+
+    monkeypatch.setattr(signals.page_generator_write_page, "send", send)
+    cold, _ = build(site, "site", RENDER_BATCH=1000)
+    assert found and found[0] == found[1] > 10
+    assert_same_site(plain_build(site), cold)
