@@ -319,7 +319,7 @@ class RenderMemo:
 
         A cold build records every page for the first time, with the index of every
         read made: its reads are looked for in that index alone, in one loop (350,000
-        reads at 2,000 articles, on the build's one serial path)."""
+        reads at 2,000 articles, by the build process while the others render)."""
         if own or self._added or self._read_ids is None:
             return array("I", [self._read_id((kind, _shared_key(key), scope, digest), own)
                                for kind, key, digest in reads if kind != "n"])
