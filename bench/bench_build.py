@@ -25,7 +25,9 @@ Stock Pelican runs with its content cache on for ``warm`` and ``edit`` (its best
 case); Hugo keeps its file cache (``--cacheDir``) between them, though it has no
 content cache and renders every page again.  Printed per N and scenario: the median
 wall time, articles per second, peak memory (max RSS of the build process and its
-children) and the ratios scenario / cold, system / Pelican and system / Hugo.
+children), the median CPU time (user and system, of the build and of the processes it
+waited for: the work done, whatever the cores it ran on) and the ratios scenario / cold,
+system / Pelican and system / Hugo.
 Photos are measured by bench/bench_images.py; ``--photos`` adds photos to the tinhoi
 corpus only.
 """
@@ -160,7 +162,8 @@ def make_systems(base, articles, photos, systems, cache):
 
 
 def one_build(system):
-    """Run one build in a child process; return (seconds, peak RSS in MiB)."""
+    """Run one build in a child process; return (seconds, peak RSS in MiB, CPU seconds of
+    the build and the processes it waited for)."""
     start = time.perf_counter()
     process = subprocess.Popen(system.command, cwd=ROOT, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE)
@@ -170,12 +173,14 @@ def one_build(system):
     process.stderr.close()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{system.name} build failed:\n{errors[-3000:]}")
-    # ru_maxrss of wait4 is the largest of the child and the grandchildren it waited for.
-    return seconds, usage.ru_maxrss / 1024
+    # ru_maxrss of wait4 is the largest of the child and the grandchildren it waited for;
+    # the times are their sum.
+    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def measure(systems, runs, scenarios):
-    """``{(system, scenario): [(seconds, MiB), ...]}``, systems alternating in every run."""
+    """``{(system, scenario): [(seconds, MiB, CPU seconds), ...]}``, systems alternating in
+    every run."""
     results = {}
     for run in range(runs):
         for system in systems:
@@ -185,11 +190,11 @@ def measure(systems, runs, scenarios):
                     system.edit_one(run)
                 if scenario == "warm" and "warm" not in scenarios and "edit" not in scenarios:
                     break
-                seconds, peak = one_build(system)
+                seconds, peak, cpu = one_build(system)
                 if scenario in scenarios:
-                    results.setdefault((system.name, scenario), []).append((seconds, peak))
+                    results.setdefault((system.name, scenario), []).append((seconds, peak, cpu))
                 print(f"  run {run + 1} {system.name:8s} {scenario:5s} {seconds:7.2f} s "
-                      f"{peak:5.0f} MiB", flush=True)
+                      f"{peak:5.0f} MiB {cpu:7.2f} CPU s", flush=True)
     return results
 
 
@@ -205,17 +210,19 @@ def report(results, articles, scenarios, systems):
     """Print the medians of each system and scenario, with their ratios."""
     print(f"\n== {articles} articles ==")
     print(f"{'system':8s} {'scenario':8s} {'median s':>9s} {'art/s':>7s} {'peak MiB':>9s} "
-          f"{'÷ cold':>7s} {'÷ pelican':>10s} {'÷ hugo':>7s}")
-    medians = {key: statistics.median(s for s, _ in values) for key, values in results.items()}
+          f"{'CPU s':>7s} {'÷ cold':>7s} {'÷ pelican':>10s} {'÷ hugo':>7s}")
+    medians = {key: statistics.median(s for s, _, _ in values) for key, values in results.items()}
     for name in systems:
         for scenario in scenarios:
             values = results.get((name, scenario))
             if not values:
                 continue
             median = medians[(name, scenario)]
-            peak = max(p for _, p in values)
+            peak = max(p for _, p, _ in values)
+            cpu = statistics.median(c for _, _, c in values)
             cold = medians.get((name, "cold"))
             print(f"{name:8s} {scenario:8s} {median:9.2f} {articles / median:7.0f} {peak:9.0f} "
+                  f"{cpu:7.1f} "
                   f"{(median / cold if cold else 0):7.2f} "
                   f"{ratio(medians, name, scenario, 'pelican', 10)} "
                   f"{ratio(medians, name, scenario, 'hugo', 7)}")
