@@ -28,7 +28,7 @@ S3_BUCKET ?=
 S3_ENDPOINT ?=
 AWS ?= aws
 
-.PHONY: help venv html clean regenerate serve devserver publish check test lint bench bench-images \
+.PHONY: help venv html clean regenerate serve devserver publish check test lint bench bench-images bench-phases \
 	new import rsync_upload s3_upload
 
 help:
@@ -43,6 +43,7 @@ help:
 	@echo "make s3_upload   xuất bản rồi đưa lên kho S3 (S3_BUCKET=…, S3_ENDPOINT=…)"
 	@echo "make test        chạy toàn bộ kiểm thử"
 	@echo "make bench       đo tốc độ dựng (N=$(N) bài)"
+	@echo "make bench-phases  thời gian dựng theo từng giai đoạn (N=$(N) bài)"
 	@echo "make clean       xoá $(OUTPUT)/ và bản xem trước"
 
 $(VENV)/.installed: pyproject.toml
@@ -109,3 +110,6 @@ bench: venv
 
 bench-images: venv
 	$(PY) bench/bench_images.py
+
+bench-phases: venv
+	$(PY) bench/phases.py --articles $(N)
