@@ -20,7 +20,8 @@ writer (``get_writer``) instead
 
 It also fixes each article's and page's URL once the content is final
 (``override_url``), since Pelican formats it again on every use, tens of thousands
-of times in a build; and it remembers Pelican's slugs (:mod:`.slugs`).
+of times in a build; and it remembers Pelican's slugs, for the next build too
+(:mod:`.slugs`).
 
 Pelican's ``content_written`` signal is sent when a page is queued; its file exists
 once the queue is flushed, before ``finalized``.  The ``render_pages_written`` signal
@@ -56,7 +57,7 @@ from pelican.writers import FileOverwriteFailedError, Writer
 from .fingerprint import Fingerprinter
 from .memo import CONTENT_LISTS, RenderMemo, build_fingerprint
 from .memory import release_page_memory
-from .slugs import remember_slugs
+from .slugs import load_slugs, remember_slugs, save_slugs
 from .templates import forget_other_templates, keep_compiled_templates
 from .trace import Trace, entries, patch_environment, tracing
 
@@ -81,6 +82,8 @@ def apply_defaults(pelican):
     """Give every ``RENDER_*`` setting its default."""
     for name, default in DEFAULTS.items():
         pelican.settings.setdefault(name, default)
+    if pelican.settings["RENDER_CACHE"]:
+        load_slugs(_slugs_path(pelican.settings))
     _compiled.clear()
     _compiled["caches"] = {}
 
@@ -107,6 +110,16 @@ def share_compiled_templates(generator):
     if _compiled["fingerprint"] is not None:  # a setting that cannot be digested: none
         keep_compiled_templates(generator.env, root, _compiled["caches"],
                                 _compiled["fingerprint"])
+
+
+def _slugs_path(settings):
+    return os.path.join(_cache_root(settings), "slugs.pickle")
+
+
+def keep_slugs(pelican):
+    """Keep the slugs of this build for the next one (see :mod:`.slugs`)."""
+    if pelican.settings.get("RENDER_CACHE", True):
+        save_slugs(_slugs_path(pelican.settings))
 
 
 def forget_unused_templates(pelican):
@@ -549,6 +562,7 @@ def register():
     signals.get_writer.connect(get_writer)
     signals.generator_init.connect(share_compiled_templates)
     signals.finalized.connect(forget_unused_templates)
+    signals.finalized.connect(keep_slugs)
     signals.all_generators_finalized.connect(fix_urls)
     signals.all_generators_finalized.connect(flush_before_last_generator)
     signals.article_writer_finalized.connect(write_queued_pages)

@@ -93,3 +93,50 @@ def test_traced_templates_read_dict_keys_as_jinja_does():
     patch_environment(traced_env)
     assert traced_env.from_string(source).render(values) == plain
     assert plain == "meeting|True|False|signing|award|1"
+
+
+def test_slugs_are_kept_for_the_next_build(tmp_path, monkeypatch):
+    """A title is slugified once a build: the next build (a new process) takes the slugs
+    of the last one from their file."""
+    import pickle
+
+    import render.slugs as slugs
+
+    path = str(tmp_path / "cache" / "slugs.pickle")
+    titles = ["Hội Khuyến học Đà Nẵng trao học bổng", "Ký kết chương trình phối hợp 2018–2020"]
+    monkeypatch.setattr(slugs, "_known", {})
+    slugs.load_slugs(path)  # none yet
+    made = [slugify(title, SUBS) for title in titles]
+    slugs.save_slugs(path)
+
+    monkeypatch.setattr(slugs, "_known", {})  # a new process
+    computed = []
+    monkeypatch.setattr(slugs, "_pelican_slugify",
+                        lambda *a, **k: computed.append(a) or pelican_slugify(*a, **k))
+    monkeypatch.setattr(slugs, "_version", lambda: kept_version)
+    with open(path, "rb") as handle:
+        kept_version = pickle.load(handle)["version"]
+    slugs.load_slugs(path)
+    assert [slugify(title, SUBS) for title in titles] == made
+    assert computed == []
+    assert made == [pelican_slugify(title, regex_subs=SUBS) for title in titles]
+
+    # Made by another Pelican or unidecode: not used.
+    monkeypatch.setattr(slugs, "_known", {})
+    monkeypatch.setattr(slugs, "_version", lambda: ("another", "version"))
+    slugs.load_slugs(path)
+    assert slugify(titles[0], SUBS) == made[0] and len(computed) == 1
+
+
+def test_a_damaged_slugs_file_only_means_slugifying_again(tmp_path, monkeypatch):
+    import render.slugs as slugs
+
+    path = tmp_path / "slugs.pickle"
+    path.write_bytes(b"\x80\x05not a pickle")
+    monkeypatch.setattr(slugs, "_known", {})
+    slugs.load_slugs(str(path))
+    assert slugify("Hội Khuyến học", SUBS) == "hoi-khuyen-hoc"
+    slugs.save_slugs(str(path))  # replaced by a good one
+    monkeypatch.setattr(slugs, "_known", {})
+    slugs.load_slugs(str(path))
+    assert slugs._known
