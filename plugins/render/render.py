@@ -25,7 +25,8 @@ of times in a build; and it remembers Pelican's slugs, for the next build too
 
 Pelican's ``content_written`` signal is sent when a page is queued; its file exists
 once the queue is flushed, before ``finalized``.  The ``render_pages_written`` signal
-(a blinker signal of that name) is sent after each batch of pages is written.
+(a blinker signal of that name) is sent after each batch of pages is written; another
+plugin sends ``render_write_queued`` to have the queue written at once.
 
 Settings (defaults in ``DEFAULTS``):
 ``RENDER_CACHE`` (``True``) — reuse unchanged pages (``False``: render all, keep nothing);
@@ -66,6 +67,9 @@ logger = logging.getLogger(__name__)
 # Sent (with ``output_path``) each time a batch of queued pages is on disk: a plugin
 # that reads the written pages may start before the last of them is written.
 pages_written = blinker.signal("render_pages_written")
+# Sent by another plugin to have the queued pages written now (the search index, when
+# every page of a shard has been asked for).
+write_requested = blinker.signal("render_write_queued")
 
 DEFAULTS = {
     "RENDER_CACHE": True,
@@ -82,6 +86,7 @@ def apply_defaults(pelican):
     """Give every ``RENDER_*`` setting its default."""
     for name, default in DEFAULTS.items():
         pelican.settings.setdefault(name, default)
+    _site["writer"] = None  # a writer of another build (the preview's last) is done
     if pelican.settings["RENDER_CACHE"]:
         load_slugs(_slugs_path(pelican.settings))
     _compiled.clear()
@@ -134,7 +139,8 @@ def get_writer(pelican):
     return RenderWriter
 
 
-_site = {"context": None}  # the context every generator and content object shares
+# The context every generator and content object shares, and the build's writer.
+_site = {"context": None, "writer": None}
 
 
 class _Job:
@@ -206,6 +212,7 @@ class RenderWriter(Writer):
         self._checked = 0
         self._flushed = False
         self._batch = int(self.settings.get("RENDER_BATCH") or DEFAULTS["RENDER_BATCH"])
+        _site["writer"] = self
 
     def write_file(self, name, template, context, *args, **kwargs):
         """Queue ``name`` (and its paginated pages) to be written at the flush."""
@@ -538,6 +545,13 @@ def write_queued_pages(generator, writer):
         writer.write_queued()
 
 
+def write_queued_on_request(sender, **_):
+    """Another plugin asks for the queued pages now (``render_write_queued``)."""
+    writer = _site["writer"]
+    if writer is not None:
+        writer.write_queued()
+
+
 def flush_before_last_generator(generators):
     """Flush the queue before the last generator (the static files) writes, so every
     page exists when ``finalized`` is sent."""
@@ -567,3 +581,4 @@ def register():
     signals.all_generators_finalized.connect(flush_before_last_generator)
     signals.article_writer_finalized.connect(write_queued_pages)
     signals.page_writer_finalized.connect(write_queued_pages)
+    write_requested.connect(write_queued_on_request)

@@ -30,7 +30,9 @@ the search page merges them (Pagefind's ``mergeIndex``).  An edit indexes again 
 its shard, and Pagefind's memory (about 0.25 MB a page) stays that of one shard;
 ``SEARCH_EARLY`` — ``True``: while the rest of the site is still being written, a shard
 whose pages are all written is indexed at once, in the background (two at a time), into
-the cache.  The shards are foreseen from the articles and pages to be
+the cache; once every page of a shard has been asked for, the render plugin is asked to
+write the pages it queued (``render_write_queued``), so the shard need not wait for its
+next batch.  The shards are foreseen from the articles and pages to be
 written; at the end, a bundle made early is used only when its shard holds exactly the
 pages (and bytes) found then, as for any cached bundle.  The early start needs the
 render plugin, which says when a batch of pages is written (``render_pages_written``).
@@ -63,6 +65,9 @@ from .staging import (  # noqa: F401 — fold_d, folded_words: this module's API
 )
 
 logger = logging.getLogger(__name__)
+
+# Asks the render plugin to write the pages it has queued (a shard's are all asked for).
+write_queued = blinker.signal("render_write_queued")
 
 DEFAULTS = {
     "SEARCH_ENABLED": True,
@@ -394,6 +399,7 @@ def _forget_other_bundles(cache, used):
 # The build's foreseen shards (``None`` once started or given up), and the Pagefind
 # processes running: ``(process, work folder, bundle folder, cache key)``.
 _early = {"output": None, "shards": [], "running": [], "settings": None, "cache": None,
+          "unasked": [], "shard_of": {},
           "base": None, "kept": set(), "known": None}
 EARLY_RUNNING = 2  # Pagefind processes at once while pages are still rendered
 STAGING_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "staging.py")
@@ -403,7 +409,7 @@ def foresee_shards(generators):
     """Foresee the shards from the articles and pages Pelican will write (each with the
     indexed body, as the theme gives it), so that each one is indexed once written."""
     _stop_early()  # a build of this process that failed before its end (the preview's)
-    _early.update(output=None, shards=[], running=[], kept=set())
+    _early.update(output=None, shards=[], running=[], kept=set(), unasked=[], shard_of={})
     if not generators:
         return
     settings = generators[0].settings
@@ -425,7 +431,10 @@ def foresee_shards(generators):
     shards = shards_of([(path, None) for path in foreseen], output,
                        int(settings.get("SEARCH_SHARD_SIZE") or 0))
     _early.update(output=output, shards=[[path for path, _ in shard] for shard in shards],
-                  settings=settings, cache=cache, base=None, known=None)
+                  settings=settings, cache=cache, base=None, known=None,
+                  unasked=[{os.path.abspath(path) for path, _ in shard} for shard in shards])
+    _early["shard_of"] = {path: number for number, paths in enumerate(_early["unasked"])
+                          for path in paths}
 
 
 def _pagefind_found():
@@ -443,6 +452,24 @@ def _walk_order(relative):
     before its subfolders (by name)."""
     parts = relative.split(os.sep)
     return (*((1, part) for part in parts[:-1]), (0, parts[-1]))
+
+
+def ask_for_complete_shards(path, **_):
+    """Pelican asked for the page at ``path``: once every page of its shard is asked
+    for, ask the render plugin to write the pages it queued, so that the shard is
+    indexed while the rest of the site is written (after an edit, the edited article's
+    shard starts as soon as the article's page is rendered)."""
+    if _early["output"] is None:
+        return
+    number = _early["shard_of"].get(os.path.abspath(path))
+    if number is None:
+        return
+    unasked = _early["unasked"][number]
+    unasked.discard(os.path.abspath(path))
+    if not unasked:
+        _early["shard_of"] = {page: shard for page, shard in _early["shard_of"].items()
+                              if shard != number}
+        write_queued.send("search")
 
 
 def index_written_shards(sender, output_path=None, **_):
@@ -567,4 +594,5 @@ def register():
     signals.initialized.connect(apply_defaults)
     signals.all_generators_finalized.connect(foresee_shards)
     blinker.signal("render_pages_written").connect(index_written_shards)
+    signals.content_written.connect(ask_for_complete_shards)
     signals.finalized.connect(build_search_index)

@@ -252,6 +252,39 @@ def test_shards_are_indexed_while_the_site_is_written(build_site, tmp_path, capl
     assert len(kept_bundles(tmp_path)) == len(shards) + 1  # the cache: every shard, no other
 
 
+def test_a_shard_is_indexed_once_its_pages_are_asked_for(build_site, tmp_path, caplog,
+                                                         monkeypatch):
+    """The render plugin is asked to write its queue as soon as every page of a shard
+    has been asked for: the shard is indexed while the article generator is still
+    running (after an edit, the edited article's shard no longer waits for the end)."""
+    import logging
+
+    import search.search as search
+    from pelican import signals
+
+    article_writer_done, started = [], []
+    original_send = signals.article_writer_finalized.send
+    original_start = search._start_shard
+
+    def send(sender, **kwargs):
+        article_writer_done.append(True)
+        return original_send(sender, **kwargs)
+
+    def start(paths):
+        started.append(bool(article_writer_done))
+        return original_start(paths)
+
+    monkeypatch.setattr(signals.article_writer_finalized, "send", send)
+    monkeypatch.setattr(search, "_start_shard", start)
+    caplog.set_level(logging.INFO, logger="search")
+    fresh_logs()
+    site = build_site("basic", **{**EARLY, "RENDER_BATCH": 1000})  # no batch written early
+    assert started and started[0] is False
+    late = run_build(tmp_path / "content", tmp_path / "late",
+                     **{**EARLY, "SEARCH_EARLY": False, "SEARCH_CACHE_PATH": None})
+    assert snapshot(site / "pagefind") == snapshot(late / "pagefind")
+
+
 def test_a_page_changed_after_its_shard_was_indexed_is_indexed_again(
         build_site, tmp_path, caplog, monkeypatch):
     """What is found at the end decides: a bundle made early for pages that then changed
