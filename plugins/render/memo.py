@@ -315,62 +315,45 @@ class RenderMemo:
                 self._index(stored, index)
 
     def _read_ids_of(self, reads, scope, own):
-        """The indices (see :meth:`_read_id`) of a page's reads of content objects.
+        """The indices in ``reads`` of a page's reads of content objects, each added if new.
 
-        A cold build records every page for the first time, with the index of every
-        read made: its reads are looked for in that index alone, in one loop (350,000
-        reads at 2,000 articles, by the build process while the others render)."""
-        if own or self._added or self._read_ids is None:
-            return array("I", [self._read_id((kind, _shared_key(key), scope, digest), own)
-                               for kind, key, digest in reads if kind != "n"])
+        A read (``(kind, key, scope, digest)``) is looked for among ``own`` (``{read:
+        index}`` of the page's last reads), the reads added by this build (``_added``),
+        then, when it is made, the index of every read: ``_read_ids`` finds the latest
+        read of each key (the key objects are the reads' own: no new tuple per read), and
+        the other reads of a key (another scope, or the last build's digest still
+        referred to by pages not rendered again) are in ``_variants``, by the whole read.
+        ``_fresh`` marks the reads made in this build, whose digests :meth:`recall` gives
+        to the processes rendering later pages.  One loop for the 350,000 reads of a cold
+        build of 2,000 articles, which finds every read in the index alone.
+        """
         ids = array("I")
-        append, intern = ids.append, sys.intern
-        stored, fresh, latest, variants = self.reads, self._fresh, self._read_ids, self._variants
+        append = ids.append
+        stored, fresh, added = self.reads, self._fresh, self._added
+        latest, variants = self._read_ids, self._variants
         for kind, key, digest in reads:
             if kind == "n":
                 continue
-            key = (intern(key[0]), intern(key[1])) if type(key) is tuple else intern(key)
+            key = _shared_key(key)
             read = (kind, key, scope, digest)
-            index = latest.get(key)
-            if index is not None and stored[index] != read:
-                index = variants.get(read)
+            index = own.get(read) if own else None
+            if index is None and added:
+                index = added.get(read)
+            if index is None and latest is not None:
+                index = latest.get(key)
+                if index is not None and stored[index] != read:
+                    index = variants.get(read)
             if index is None:
                 index = len(stored)
                 stored.append(read)
                 fresh.append(0)
-                self._index(read, index)
+                if latest is not None:
+                    self._index(read, index)
+                else:
+                    added[read] = index
             fresh[index] = 1
             append(index)
         return ids
-
-    def _read_id(self, read, own):
-        """The index of ``read`` (``(kind, key, scope, digest)``) in ``reads``, added if new.
-
-        Looked for among ``own`` (``{read: index}`` of the page's last reads), the reads
-        added by this build (``_added``), then, when it is made, the index of every read:
-        ``_read_ids`` finds the latest read of each key (the key objects are the reads'
-        own: no new tuple per read), and the other reads of a key (another scope, or the
-        last build's digest still referred to by pages not rendered again) are in
-        ``_variants``, by the whole read.  ``_fresh`` marks the reads made in this
-        build, whose digests :meth:`recall` gives to the processes rendering later pages.
-        """
-        index = own.get(read)
-        if index is None:
-            index = self._added.get(read)
-        if index is None and self._read_ids is not None:
-            index = self._read_ids.get(read[1])
-            if index is not None and self.reads[index] != read:
-                index = self._variants.get(read)
-        if index is None:
-            index = len(self.reads)
-            self.reads.append(read)
-            self._fresh.append(0)
-            if self._read_ids is not None:
-                self._index(read, index)
-            else:
-                self._added[read] = index
-        self._fresh[index] = 1
-        return index
 
     def _index(self, read, index):
         latest = self._read_ids.get(read[1])

@@ -459,17 +459,15 @@ def ask_for_complete_shards(path, **_):
     for, ask the render plugin to write the pages it queued, so that the shard is
     indexed while the rest of the site is written (after an edit, the edited article's
     shard starts as soon as the article's page is rendered)."""
-    if _early["output"] is None:
-        return
-    number = _early["shard_of"].get(os.path.abspath(path))
+    path = os.path.abspath(path)
+    number = _early["shard_of"].get(path)
     if number is None:
         return
     unasked = _early["unasked"][number]
-    unasked.discard(os.path.abspath(path))
-    if not unasked:
-        _early["shard_of"] = {page: shard for page, shard in _early["shard_of"].items()
-                              if shard != number}
-        write_queued.send("search")
+    if path in unasked:  # (a page written twice asks once)
+        unasked.remove(path)
+        if not unasked:
+            write_queued.send("search")
 
 
 def index_written_shards(sender, output_path=None, **_):
@@ -585,7 +583,8 @@ def finish_early_shards():
         job[0].wait()
         _keep_early(job)
     kept = _early["kept"]
-    _early.update(output=None, shards=[], running=[], kept=set(), known=None, settings=None)
+    _early.update(output=None, shards=[], running=[], kept=set(), known=None, settings=None,
+                  unasked=[], shard_of={})
     return kept
 
 

@@ -120,6 +120,8 @@ def add_template_helpers(pelican):
     except (UnknownLocaleError, ValueError, TypeError) as error:
         logger.error("VIETNAMESE_LOCALE = %r: Babel không biết locale này (%s); dùng \"vi\"",
                      settings["VIETNAMESE_LOCALE"], error)
+        # For every plugin that formats with it (the feeds' dates), not only the filters.
+        settings["VIETNAMESE_LOCALE"] = "vi"
         formatter = Formatter("vi", settings["TIMEZONE"])
     filters = dict(settings.get("JINJA_FILTERS", {}))
     filters.update({

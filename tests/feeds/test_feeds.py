@@ -547,3 +547,12 @@ def test_a_damaged_cached_feed_is_made_again(tmp_path):
     assert feed_documents(cached) == feed_documents(plain)
     for path in (cached / "feeds").rglob("*.xml"):
         assert not parsed(path).bozo, path
+
+
+def test_an_unknown_locale_setting_gives_vietnamese_feeds_not_a_traceback(tmp_path, caplog):
+    """The vietnamese plugin reports the setting and puts ``vi`` in its place: the feeds,
+    which format their dates with it too, build as with ``vi``."""
+    output = build(tmp_path, VIETNAMESE_LOCALE="xx")
+    assert "VIETNAMESE_LOCALE = 'xx'" in caplog.text
+    parsed = feedparser.parse((output / "feeds" / "tat-ca.atom.xml").read_bytes())
+    assert not parsed.bozo and parsed.entries

@@ -1,6 +1,6 @@
 """plugins/render/memo.py: what the memo tells the processes rendering later pages."""
 
-from render.memo import RenderMemo, _shared_key
+from render.memo import RenderMemo
 
 TITLE = ("Article:/site/content/a.md", "title")
 DATE = ("Article:/site/content/a.md", "date")
@@ -50,9 +50,10 @@ def test_an_edit_finds_a_page_reads_among_its_last_ones(tmp_path):
     assert list(memo.pages["p.html"][2]) == list(memo.pages["q.html"][2]) == [0, 2]
 
 
-def test_a_cold_build_records_reads_as_the_general_path_does(tmp_path, monkeypatch):
-    """A cold build's reads are recorded in one loop over the index of every read; the
-    tables must be those the general, read-by-read path gives."""
+def test_a_cold_build_finds_each_read_among_the_reads_of_its_key():
+    """A cold build looks every read up in the index of every read: a read of a key
+    whose latest read is another (another value, another scope) is found among the
+    key's other reads, never stored twice."""
     other = ("Article:/site/content/b.md", "title")
     whole = "Article:/site/content/b.md"
     pages = [  # (name, reads, scope): shared reads, a changed value, another scope, a whole
@@ -62,21 +63,13 @@ def test_a_cold_build_records_reads_as_the_general_path_does(tmp_path, monkeypat
         ("s.html", [("a", TITLE, b"t1"), ("a", DATE, b"d1"), ("w", whole, b"w1")], "/tags/"),
         ("t.html", [("a", TITLE, b"t1"), ("w", whole, b"w1"), ("a", other, b"o")], "/"),
     ]
-    page = tmp_path / "p.html"
-    page.write_text("p")
-
-    def recorded():
-        memo = RenderMemo(str(tmp_path / "memo.pickle"), "fingerprint")
-        for name, reads, scope in pages:
-            memo.record(name, "article.html", reads, b"bytes", scope, page)
-        return memo.reads, {name: list(ids) for name, (_, _, ids, _) in memo.pages.items()}
-
-    def read_by_read(memo, reads, scope, own):
-        return [memo._read_id((kind, _shared_key(key), scope, digest), own)
-                for kind, key, digest in reads if kind != "n"]
-
-    fast = recorded()
-    monkeypatch.setattr(RenderMemo, "_read_ids_of", read_by_read)
-    assert fast == recorded()
-    reads, ids = fast
-    assert len(reads) == 8 and ids["t.html"] == [ids["q.html"][i] for i in (0, 2, 1)]
+    memo = RenderMemo("/nonexistent/memo.pickle", "fingerprint")
+    for name, reads, scope in pages:
+        memo.record(name, "article.html", reads, b"bytes", scope, "/nonexistent/page.html")
+    assert memo.reads == [
+        ("a", TITLE, "/", b"t1"), ("a", DATE, "/", b"d1"), ("a", other, "/", b"o"),
+        ("w", whole, "/", b"w1"), ("a", TITLE, "/", b"t2"), ("a", TITLE, "/tags/", b"t1"),
+        ("a", DATE, "/tags/", b"d1"), ("w", whole, "/tags/", b"w1")]
+    ids = {name: list(page[2]) for name, page in memo.pages.items()}
+    assert ids == {"p.html": [0, 1], "q.html": [0, 2, 3], "r.html": [4, 1],
+                   "s.html": [5, 6, 7], "t.html": [0, 3, 2]}

@@ -48,6 +48,7 @@ def test_an_unknown_locale_setting_is_reported_and_vietnamese_used(caplog):
     pelican = SimpleNamespace(settings={"VIETNAMESE_LOCALE": "xx", "TIMEZONE": "Asia/Ho_Chi_Minh"})
     add_template_helpers(pelican)
     assert "VIETNAMESE_LOCALE = 'xx'" in caplog.text
+    assert pelican.settings["VIETNAMESE_LOCALE"] == "vi"  # what the feeds format with
     vi_date = pelican.settings["JINJA_FILTERS"]["vi_date"]
     assert vi_date(datetime(2018, 8, 17)) == "Thứ Sáu, 17 tháng 8, 2018"
 
