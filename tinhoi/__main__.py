@@ -47,6 +47,9 @@ def main(argv=None):
         if name == "build":
             sub.add_argument("--drafts", action="store_true",
                              help="dựng cả bản nháp và bài hẹn đăng (để xem trước)")
+            sub.add_argument("--previous", default=None, metavar="THƯ_MỤC",
+                             help="bản dựng trước, khi không ở OUTPUT (bản xem trước): "
+                                  "trang không đổi lấy lại từ đó, không dựng lại")
         else:
             sub.add_argument("--no-compress", action="store_true",
                              help="không tạo bản nén .gz/.br")
@@ -113,7 +116,8 @@ def _build(args, publish):
             errors = publish_module.build(settings, output, refuse_on_errors=True,
                                           compress=not args.no_compress)
         else:
-            errors = build_module.build(settings, output, refuse_on_errors=False)
+            errors = build_module.build(settings, output, refuse_on_errors=False,
+                                        previous=args.previous)
     except build_module.BuildRefusedError as refused:
         print(f"Không xuất bản: bản dựng có {refused.errors} lỗi; '{output}' được giữ nguyên.")
         return 1

@@ -32,16 +32,21 @@ class ErrorCounter(logging.Handler):
         self.count += 1
 
 
-def build(settings, output_path, refuse_on_errors=False, before_swap=None, keep_unchanged=True):
+def build(settings, output_path, refuse_on_errors=False, before_swap=None, keep_unchanged=True,
+          previous=None):
     """Build the site with ``settings`` into ``output_path``; return the number of errors.
 
     With ``refuse_on_errors`` a build that logged any error leaves ``output_path``
     untouched and raises :class:`BuildRefusedError`.  ``before_swap(staging)``, when
     given, finishes the new site (e.g. precompression) before it replaces the old one.
     With ``keep_unchanged`` (the default), files whose bytes did not change keep the
-    old file's modification time (see :func:`keep_unchanged_files`).
+    old file's modification time (see :func:`keep_unchanged_files`).  ``previous`` is
+    the last build of the site when it is not at ``output_path`` (the live preview,
+    whose next build is written beside it): its unchanged pages are reused, not
+    rendered again.
     """
     output_path = os.path.abspath(output_path)
+    previous = os.path.abspath(previous) if previous else output_path
     parent = os.path.dirname(output_path)
     os.makedirs(parent, exist_ok=True)
     staging = tempfile.mkdtemp(prefix=".tinhoi-build-", dir=parent)
@@ -49,13 +54,13 @@ def build(settings, output_path, refuse_on_errors=False, before_swap=None, keep_
     logging.getLogger().addHandler(counter)
     try:
         Pelican({**settings, "OUTPUT_PATH": staging, "DELETE_OUTPUT_DIRECTORY": False,
-                 "RENDER_PREVIOUS_OUTPUT": output_path}).run()
+                 "RENDER_PREVIOUS_OUTPUT": previous}).run()
         if refuse_on_errors and counter.count:
             raise BuildRefusedError(counter.count)
         if before_swap is not None:
             before_swap(staging)
         if keep_unchanged:
-            keep_unchanged_files(staging, output_path)
+            keep_unchanged_files(staging, previous)
         swap_into_place(staging, output_path)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -167,8 +167,10 @@ def run_build(settings_file, output, out=print, accepted=None):
     does not stop every later change from showing.
     """
     candidate = f"{output}.moi"
+    # The preview in place is the last build: its unchanged pages are reused (linked),
+    # not rendered again, although the new build is written beside it.
     command = [sys.executable, "-m", "tinhoi", "build", "-s", settings_file, "-o", candidate,
-               "--drafts"]
+               "--drafts", "--previous", output]
     env = dict(os.environ)
     project = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     env["PYTHONPATH"] = os.pathsep.join(p for p in (project, env.get("PYTHONPATH")) if p)

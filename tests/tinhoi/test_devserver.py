@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURES, ROOT, write_project_settings
-from tinhoi.devserver import SCRIPT_PATH, inject
+from tinhoi.devserver import SCRIPT_PATH, inject, run_build
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -125,6 +125,28 @@ def test_an_error_already_there_does_not_stop_the_preview(project):
         assert any(re.search(r"còn \d+ lỗi cũ", line) for line in running.lines), running.lines
     finally:
         running.stop()
+
+
+def test_a_rebuild_reuses_the_unchanged_pages_of_the_preview_in_place(tmp_path):
+    """Each preview build is written beside the preview: the pages it did not change
+    are the preview's own files (same inode and time), not rendered and written again."""
+    shutil.copytree(FIXTURES / "basic" / "content", tmp_path / "content")
+    (tmp_path / "content" / "2018" / "hong.md").unlink()
+    write_project_settings(tmp_path)  # every plugin of the project, the render cache too
+    settings, preview = str(tmp_path / "pelicanconf.py"), tmp_path / "xem-truoc"
+    assert run_build(settings, str(preview), out=lambda line: None)[0]
+    other = (preview / "2018" / "ky-ket-chuong-trinh-phoi-hop-giai-doan-2018-2020-o-dong-da"
+             / "index.html")
+    before = other.stat()
+    source = tmp_path / "content" / "2018" / "lam-viec.md"
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "buổi làm việc diễn ra", "buổi làm việc ĐÃ SỬA diễn ra"), encoding="utf-8")
+
+    assert run_build(settings, str(preview), out=lambda line: None)[0]
+    assert "ĐÃ SỬA" in (preview / ARTICLE / "index.html").read_text(encoding="utf-8")
+    after = other.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert not (tmp_path / "xem-truoc.moi").exists()
 
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed at "
