@@ -24,10 +24,11 @@ FORMAT_VERSION = 6
 # Pages or reads per pickle in the saved memo.
 SAVED_CHUNK = 2000
 # Settings that differ between two builds of the same site without changing any page:
-# where the output goes, and the build's clock (pages see the clock only through what
-# the plugins computed from it, which their traces hold).
+# where the output goes, the build's clock (pages see the clock only through what the
+# plugins computed from it, which their traces hold), and how pages are rendered.
 VOLATILE_SETTINGS = frozenset({"OUTPUT_PATH", "TINHOI_NOW", "RENDER_PREVIOUS_OUTPUT",
-                               "RENDER_PROCESSES"})
+                               "RENDER_PROCESSES", "RENDER_MIN_PARALLEL", "RENDER_BATCH",
+                               "RENDER_CACHE_KEEP"})
 # Reads checked between two releases of the article bodies rendered to check them.
 RELEASE_EVERY = 2000
 # Fewer stored reads than this are checked in one process (forking costs more).
@@ -35,6 +36,8 @@ PARALLEL_READS = 4000
 # Pages recorded before every stored read is indexed (see ``RenderMemo._start_recording``).
 INDEX_ALL_AFTER = 1000
 LIBRARIES = ("pelican", "jinja2", "markupsafe", "babel")
+MEMO_PREFIX = "memo-"
+LEGACY_MEMO = "memo.pickle"  # the one memo of every build, before memos by fingerprint
 CONTENT_LISTS = ("articles", "translations", "drafts", "drafts_translations",
                  "hidden_articles", "hidden_translations", "pages", "hidden_pages",
                  "draft_pages")
@@ -69,6 +72,38 @@ def build_fingerprint(settings, templates=True):
     return digest.hexdigest()
 
 
+def memo_path(folder, fingerprint):
+    """Where the memo of builds with ``fingerprint`` is kept in ``folder``: one file per
+    fingerprint, so that builds with other settings (the preview's, ``make publish``'s)
+    keep theirs instead of replacing it."""
+    return os.path.join(folder, f"{MEMO_PREFIX}{(fingerprint or 'none')[:24]}.pickle")
+
+
+def prune_memos(folder, current, keep):
+    """Remove the memos in ``folder`` but ``current`` and the ``keep - 1`` others written
+    last (and the single memo of older versions); return how many were removed."""
+    others, removed = [], []
+    for name in _listdir(folder):
+        path = os.path.join(folder, name)
+        if name == LEGACY_MEMO:
+            removed.append(path)
+        elif name.startswith(MEMO_PREFIX) and name.endswith(".pickle") and path != current:
+            try:
+                others.append((os.stat(path).st_mtime_ns, path))
+            except OSError:
+                continue
+    others.sort(reverse=True)  # the memos written last first
+    removed += [path for _, path in others[max(0, keep - 1):]]
+    count = 0
+    for path in removed:
+        try:
+            os.unlink(path)
+            count += 1
+        except OSError:
+            pass
+    return count
+
+
 def _names_digest(keys, digests):
     """One digest for the values of a page's context names (``None`` if one has none)."""
     if None in digests:
@@ -77,6 +112,13 @@ def _names_digest(keys, digests):
     for key, value in zip(keys, digests, strict=True):
         digest.update(key.encode() + b"\0" + value)
     return digest.digest()
+
+
+def _listdir(folder):
+    try:
+        return os.listdir(folder)
+    except OSError:
+        return []
 
 
 def file_key(path):
@@ -168,6 +210,9 @@ class RenderMemo:
                                  for kind, key, scope, digest in pickle.load(handle))
                 files = pickle.load(handle)
         except FileNotFoundError:
+            if any(name.startswith(MEMO_PREFIX) for name in _listdir(os.path.dirname(self.path))):
+                logger.info("render: giao diện, plugin hoặc thiết lập đã đổi; "
+                            "dựng lại mọi trang")
             return
         except Exception as error:  # noqa: BLE001 — a damaged memo is only a cold start
             logger.warning("render: bộ nhớ trang %s hỏng (%s); dựng lại mọi trang", self.path,

@@ -32,6 +32,9 @@ Settings (defaults in ``DEFAULTS``):
 ``RENDER_CACHE`` (``True``) — reuse unchanged pages (``False``: render all, keep nothing);
 ``RENDER_CACHE_PATH`` (``".cache/render"``) — where the traces are kept, relative to
 the folder holding ``PATH`` (or absolute);
+``RENDER_CACHE_KEEP`` (``3``) — how many memos are kept, one per build fingerprint (the
+live preview, ``make html`` and ``make publish`` each have their own settings, and so
+their own memo: switching from one to another renders nothing again);
 ``RENDER_PROCESSES`` (``None``: one per core) — processes rendering pages;
 ``RENDER_MIN_PARALLEL`` (``40``) — fewer pages than this render in one process;
 ``RENDER_BATCH`` (``500``) — pages to render queued before they are rendered (a queued
@@ -56,7 +59,7 @@ from pelican.contents import Article, Page
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from .fingerprint import Fingerprinter
-from .memo import CONTENT_LISTS, RenderMemo, build_fingerprint
+from .memo import CONTENT_LISTS, RenderMemo, build_fingerprint, memo_path, prune_memos
 from .memory import release_page_memory
 from .slugs import load_slugs, remember_slugs, save_slugs
 from .templates import forget_other_templates, keep_compiled_templates
@@ -74,6 +77,7 @@ write_requested = blinker.signal("render_write_queued")
 DEFAULTS = {
     "RENDER_CACHE": True,
     "RENDER_CACHE_PATH": ".cache/render",
+    "RENDER_CACHE_KEEP": 3,
     "RENDER_PROCESSES": None,
     "RENDER_MIN_PARALLEL": 40,
     "RENDER_BATCH": 500,
@@ -277,6 +281,8 @@ class RenderWriter(Writer):
         if self._memo is not None:
             self._memo.forget_except(self._names)
             self._memo.save()
+            prune_memos(os.path.dirname(self._memo.path), self._memo.path,
+                        int(self.settings.get("RENDER_CACHE_KEEP") or 1))
             logger.info("Trang: %d trang dựng lại, %d trang không đổi giữ nguyên "
                         "(%.1f giây, %d tiến trình)", self._rendered, self._reused,
                         self._seconds, self._processes)
@@ -334,7 +340,7 @@ class RenderWriter(Writer):
             settings = self.settings
             fingerprint = build_fingerprint(settings) if settings.get("RENDER_CACHE", True) \
                 else None
-            self._memo = RenderMemo(os.path.join(_cache_root(settings), "memo.pickle"),
+            self._memo = RenderMemo(memo_path(_cache_root(settings), fingerprint),
                                     fingerprint)
             self._previous = os.path.abspath(settings.get("RENDER_PREVIOUS_OUTPUT")
                                              or self.output_path)

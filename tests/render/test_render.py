@@ -43,6 +43,13 @@ def build(site, output, caplog=None, **override):
     return snapshot(site / output), counts
 
 
+def memo_file(site):
+    """The one memo kept in ``site``'s render cache."""
+    memos = list((site / ".cache" / "render").glob("memo*.pickle"))
+    assert len(memos) == 1, memos
+    return memos[0]
+
+
 def plain_build(site):
     """The reference: every page rendered, in one process, nothing kept."""
     shutil.rmtree(site / "plain", ignore_errors=True)
@@ -140,6 +147,25 @@ def test_a_settings_change_renders_every_page(site, caplog):
                if isinstance(data, bytes))
 
 
+def test_builds_with_other_settings_keep_their_own_memo(site, caplog):
+    """The preview, ``make html`` and ``make publish`` differ in their settings: going
+    from one to another and back renders nothing again, up to ``RENDER_CACHE_KEEP``."""
+    _, (total, _) = build(site, "site", caplog)
+    _, (other_total, _) = build(site, "other", caplog, SITENAME="Bản xem trước")
+    assert other_total == total
+    _, counts = build(site, "site", caplog)
+    assert counts == (0, total)
+    _, counts = build(site, "other", caplog, SITENAME="Bản xem trước")
+    assert counts == (0, total)
+    # A third and a fourth set of settings, with two memos kept: the oldest is dropped.
+    build(site, "third", caplog, SITENAME="Ba", RENDER_CACHE_KEEP=2)
+    build(site, "fourth", caplog, SITENAME="Bốn", RENDER_CACHE_KEEP=2)
+    assert len(list((site / ".cache" / "render").glob("memo-*.pickle"))) == 2
+    after, counts = build(site, "site", caplog, RENDER_CACHE_KEEP=2)
+    assert counts == (total, 0)
+    assert_same_site(plain_build(site), after)
+
+
 def test_a_page_changed_in_the_output_is_rendered_again(site, caplog):
     first, _ = build(site, "site", caplog)
     page = site / "site" / "index.html"
@@ -169,7 +195,7 @@ def test_unchanged_pages_are_recognised_without_reading_them(site, caplog, monke
     original = render.memo.file_digest
     monkeypatch.setattr(render.memo, "file_digest", lambda path: (read.append(path),
                                                                   original(path))[1])
-    memo = site / ".cache" / "render" / "memo.pickle"
+    memo = memo_file(site)
     before = memo.stat()
     _, (rendered, reused) = build(site, "site", caplog)
     assert (rendered, reused) == (0, total)
@@ -181,7 +207,7 @@ def test_unchanged_pages_are_recognised_without_reading_them(site, caplog, monke
 
 def test_a_removed_article_takes_its_pages_and_reads_out_of_the_memo(site, caplog):
     build(site, "site", caplog)
-    memo_path = site / ".cache" / "render" / "memo.pickle"
+    memo_path = memo_file(site)
     (site / "content" / ARTICLE).unlink()
     after, _ = build(site, "site", caplog)
     assert_same_site(plain_build(site), after)
@@ -206,7 +232,7 @@ def test_a_removed_article_takes_its_pages_and_reads_out_of_the_memo(site, caplo
 
 def test_a_damaged_memo_is_a_cold_start(site, caplog):
     _, (total, _) = build(site, "site", caplog)
-    memo = site / ".cache" / "render" / "memo.pickle"
+    memo = memo_file(site)
     data = memo.read_bytes()
     assert pickle.loads(data)["page_chunks"] >= 1
     # Not a pickle, then cut short after its header (a build stopped while saving it).
@@ -222,7 +248,7 @@ def test_without_the_cache_nothing_is_kept(site, caplog):
     build(site, "site", caplog, RENDER_CACHE=False)
     _, (rendered, reused) = build(site, "site", caplog, RENDER_CACHE=False)
     assert reused == 0 and rendered > 100
-    assert not (site / ".cache" / "render" / "memo.pickle").exists()
+    assert not list((site / ".cache" / "render").glob("memo*.pickle"))
 
 
 def test_a_page_failing_in_a_worker_fails_the_build_with_its_own_error(site):
@@ -289,7 +315,7 @@ def test_articles_inside_a_filters_arguments_are_read_whole(site, caplog):
 
 def memo_reads(site):
     """``{page: sorted reads}`` of the saved memo, each read ``(kind, key, scope, digest)``."""
-    with open(site / ".cache" / "render" / "memo.pickle", "rb") as handle:
+    with open(memo_file(site), "rb") as handle:
         header = pickle.load(handle)
         pages, reads = {}, []
         for _ in range(header["page_chunks"]):
