@@ -17,7 +17,9 @@ import datetime
 import decimal
 import fractions
 import hashlib
+import io
 import marshal
+import pickle
 import re
 import types
 
@@ -62,6 +64,73 @@ def _plain_data(value):
     except ValueError:  # another type inside (Markup, an article…), or a cycle
         return None
     return None if SET_CODES[0] in data or SET_CODES[1] in data else data
+
+
+class _NotPlainError(Exception):
+    """A value :class:`_PlainPickler` does not write."""
+
+
+# Values written by their type and ``repr`` in a plain container (as :meth:`digest`
+# sums them up when alone): an event's dict holds a date, so marshal refuses it.
+PICKLED_BY_REPR = (datetime.date, datetime.time, datetime.timedelta, datetime.tzinfo,
+                   decimal.Decimal, fractions.Fraction, complex)
+
+
+class _PlainPickler(pickle.Pickler):
+    """Pickles exact dicts, lists, tuples, strings, bytes, numbers, booleans and
+    ``None``, with content objects by identity, URL wrappers (tags, categories) by
+    kind, name and slug, Markup as its text and the values of :data:`PICKLED_BY_REPR`
+    by their ``repr`` (as :meth:`Fingerprinter.digest` sums each of them up), and
+    refuses anything else.
+
+    Sets go through :meth:`reducer_override` at protocol 3 (their order differs from
+    one process to the next) and are refused; ``fast`` turns off the memo, so that two
+    equal values give the same bytes whether or not they hold the same objects.
+    """
+
+    def __init__(self, stream, identity):
+        super().__init__(stream, protocol=3)
+        self.fast = True
+        self._identity = identity
+
+    def reducer_override(self, obj):
+        """Write an article (a tag, a date…) as what its digest is made of; refuse every
+        other object."""
+        if obj is str or obj is tuple:
+            return NotImplemented  # the callables of the reductions below, by name
+        if isinstance(obj, Content):
+            name = self._identity(obj)
+            if name:
+                return tuple, (("content", name),)
+        elif isinstance(obj, URLWrapper):
+            return tuple, (("wrapper", type(obj).__name__, obj.name, obj.slug),)
+        elif isinstance(obj, str):  # Markup: it renders as its text
+            return str, (str.__str__(obj),)
+        elif isinstance(obj, PICKLED_BY_REPR):
+            text = repr(obj)
+            if " at 0x" not in text:  # a repr naming the object's address changes
+                return tuple, ((type(obj).__qualname__, text),)
+        raise _NotPlainError
+
+
+def _records(value):
+    """Whether ``value`` is a dict, or a list or tuple of them, which
+    :func:`_plain_pickle` sums up in one pass (a list of articles or tags is digested
+    faster item by item, from the digests already made of each)."""
+    kind = type(value)
+    return kind is dict or (kind in PLAIN_CONTAINERS and bool(value) and type(value[0]) is dict)
+
+
+def _plain_pickle(value, identity):
+    """``value`` pickled by :class:`_PlainPickler` (``identity(content)``: a content
+    object's name), or ``None`` when it holds another kind of value (a set, a
+    paginator…) or a cycle."""
+    stream = io.BytesIO()
+    try:
+        _PlainPickler(stream, identity).dump(value)
+    except (_NotPlainError, ValueError, RecursionError, pickle.PicklingError):
+        return None
+    return stream.getvalue()
 
 
 def _collect_ids(value, found, depth):
@@ -164,6 +233,8 @@ class Fingerprinter:
             result = _hash(b"b", value)
         elif type(value) in PLAIN_CONTAINERS and (plain := _plain_data(value)) is not None:
             result = _hash(b"m", plain)
+        elif _records(value) and (plain := _plain_pickle(value, self.identity)) is not None:
+            result = _hash(b"p", plain)
         elif key in self._visiting:
             return _hash(b"cycle")
         else:

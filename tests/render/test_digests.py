@@ -2,10 +2,13 @@
 
 import subprocess
 import sys
+from zoneinfo import ZoneInfo
 
 import pytest
+from pelican.contents import Article
 from pelican.settings import DEFAULT_CONFIG
 from pelican.urlwrappers import Tag
+from pelican.utils import SafeDatetime
 from pelican.utils import slugify as pelican_slugify
 from render.fingerprint import Fingerprinter
 from render.slugs import remember_slugs, slugify
@@ -74,6 +77,60 @@ def test_containers_of_other_objects_are_digested_value_by_value():
 
     assert Fingerprinter().digest([Box(1), "a"]) == Fingerprinter().digest([Box(1), "a"])
     assert Fingerprinter().digest([Box(1), "a"]) != Fingerprinter().digest([Box(2), "a"])
+
+
+RECORD = ("{'type': 'signing', 'date': SafeDatetime(2024, 12, 29, 8, 0, "
+          "tzinfo=ZoneInfo('Asia/Ho_Chi_Minh')), 'roles': ['Bên ký'], "
+          "'tags': [Tag('Khuyến học', DEFAULT_CONFIG)], 'note': Markup('<b>Hội</b>'), "
+          "'places': {'Cầu Giấy', 'Đống Đa', 'Quận 10'}}")
+
+
+def record_in_new_process():
+    plugins = str(ROOT / "plugins")
+    code = (f"import sys; sys.path.insert(0, {plugins!r}); "
+            "from zoneinfo import ZoneInfo; from markupsafe import Markup; "
+            "from pelican.settings import DEFAULT_CONFIG; from pelican.urlwrappers import Tag; "
+            "from pelican.utils import SafeDatetime; "
+            "from render.fingerprint import Fingerprinter; "
+            f"print(Fingerprinter().digest([{RECORD}]).hex())")
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def test_records_with_dates_tags_and_sets_digest_alike_in_every_process():
+    """An event's dict (a date, tags, Markup, even a set) is summed up in one pass, the
+    same in every process."""
+    assert record_in_new_process() == record_in_new_process()
+
+
+def _article(path, title):
+    return Article("<p>Thân bài</p>", metadata={"title": title},
+                   settings=dict(DEFAULT_CONFIG), source_path=path)
+
+
+def _event(hour, article, parties):
+    return {"type": "signing", "has_time": True, "article": article, "parties": parties,
+            "date": SafeDatetime(2024, 12, 29, hour, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
+            "tags": [Tag("Khuyến học", DEFAULT_CONFIG)]}
+
+
+def test_records_are_digested_by_their_values_and_their_articles_identity():
+    article = _article("/noi-dung/ky-ket.md", "Ký kết")
+    digest = Fingerprinter().digest
+    same = digest([_event(8, article, ["Hội A", "Đoàn B"])])
+    # Equal values from other objects, and the article by its file, not its fields.
+    assert digest([_event(8, _article("/noi-dung/ky-ket.md", "Tên khác"),
+                          ["Hội " + "A", "Đoàn B"])]) == same
+    for other in (_event(9, article, ["Hội A", "Đoàn B"]),
+                  _event(8, _article("/noi-dung/khac.md", "Ký kết"), ["Hội A", "Đoàn B"]),
+                  _event(8, article, ["Hội A"])):
+        assert digest([other]) != same
+    # A value held twice gives the bytes of two equal values (nothing refers back).
+    name = "".join(["Hội ", "A"])
+    assert digest(_event(8, article, [name, name])) == digest(
+        _event(8, article, [name, "".join(["Hội ", "A"])]))
+    with_set = {**_event(8, article, []), "places": {"Cầu Giấy"}}
+    assert digest(with_set) != digest({**_event(8, article, []), "places": {"Đống Đa"}})
 
 
 def test_traced_templates_read_dict_keys_as_jinja_does():
