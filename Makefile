@@ -29,6 +29,7 @@ S3_ENDPOINT ?=
 AWS ?= aws
 
 .PHONY: help venv html clean regenerate serve devserver publish check test lint bench bench-images bench-phases \
+	bench-preview \
 	new import rsync_upload s3_upload
 
 help:
@@ -44,6 +45,7 @@ help:
 	@echo "make test        chạy toàn bộ kiểm thử"
 	@echo "make bench       đo tốc độ dựng (N=$(N) bài)"
 	@echo "make bench-phases  thời gian dựng theo từng giai đoạn (N=$(N) bài)"
+	@echo "make bench-preview thời gian dựng lại bản xem trước sau khi sửa (N=$(N) bài)"
 	@echo "make clean       xoá $(OUTPUT)/ và bản xem trước"
 
 $(VENV)/.installed: pyproject.toml
@@ -113,3 +115,6 @@ bench-images: venv
 
 bench-phases: venv
 	$(PY) bench/phases.py --articles $(N)
+
+bench-preview: venv
+	$(PY) bench/bench_preview.py --articles $(N)
