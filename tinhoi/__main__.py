@@ -102,6 +102,8 @@ def _build(args, publish):
     if not publish and args.drafts:
         override["SCHEDULE_SHOW_DRAFTS"] = True
         logging.getLogger("schedule").setLevel(logging.INFO)
+        # The preview says how many pages a change rendered again, and how many it kept.
+        logging.getLogger("render").setLevel(logging.INFO)
     settings = load(args.settings, override=override)
     output = args.output or settings["OUTPUT_PATH"]
     if publish:

@@ -78,10 +78,11 @@ PICKLED_BY_REPR = (datetime.date, datetime.time, datetime.timedelta, datetime.tz
 
 class _PlainPickler(pickle.Pickler):
     """Pickles exact dicts, lists, tuples, strings, bytes, numbers, booleans and
-    ``None``, with content objects by identity, URL wrappers (tags, categories) by
-    kind, name and slug, Markup as its text and the values of :data:`PICKLED_BY_REPR`
-    by their ``repr`` (as :meth:`Fingerprinter.digest` sums each of them up), and
-    refuses anything else.
+    ``None``, with content objects by identity and URL wrappers (tags, categories) by
+    kind, name and slug (as :meth:`Fingerprinter.digest` sums them up), Markup as a
+    reduction to its text (so not as the plain string of that text, which a template
+    escapes) and the values of :data:`PICKLED_BY_REPR` by their ``repr``, and refuses
+    anything else.
 
     Sets go through :meth:`reducer_override` at protocol 3 (their order differs from
     one process to the next) and are refused; ``fast`` turns off the memo, so that two
@@ -195,6 +196,8 @@ class Fingerprinter:
         # articles that thousands of pages read are digested item by item in C.
         self._contents = {}
         self._identities = {}
+        # How many records refused by :func:`_plain_pickle` hold the value digested now.
+        self._refused = 0
 
     def share(self, values):
         """Keep the digests of ``values`` and of what they hold (``SHARED_DEPTH`` levels
@@ -233,16 +236,22 @@ class Fingerprinter:
             result = _hash(b"b", value)
         elif type(value) in PLAIN_CONTAINERS and (plain := _plain_data(value)) is not None:
             result = _hash(b"m", plain)
-        elif _records(value) and (plain := _plain_pickle(value, self.identity)) is not None:
+        elif (records := not self._refused and _records(value)) and (
+                plain := _plain_pickle(value, self.identity)) is not None:
             result = _hash(b"p", plain)
         elif key in self._visiting:
             return _hash(b"cycle")
         else:
+            # What a refused record holds is digested value by value, not tried again
+            # level by level (a deep record holding one odd value would be pickled once
+            # for every level above it).
+            self._refused += records
             self._visiting.add(key)
             try:
                 result = self._digest_object(value)
             finally:
                 self._visiting.discard(key)
+                self._refused -= records
         (self._shared if key in self._shared_ids else self._known)[key] = (value, result)
         return result
 

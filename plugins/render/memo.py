@@ -9,6 +9,7 @@ import pickle
 import platform
 import sys
 import tempfile
+import time
 from array import array
 from pathlib import Path
 
@@ -80,7 +81,7 @@ def memo_path(folder, fingerprint):
 
 
 def prune_memos(folder, current, keep):
-    """Remove the memos in ``folder`` but ``current`` and the ``keep - 1`` others written
+    """Remove the memos in ``folder`` but ``current`` and the ``keep - 1`` others used
     last (and the single memo of older versions); return how many were removed."""
     others, removed = [], []
     for name in _listdir(folder):
@@ -89,10 +90,10 @@ def prune_memos(folder, current, keep):
             removed.append(path)
         elif name.startswith(MEMO_PREFIX) and name.endswith(".pickle") and path != current:
             try:
-                others.append((os.stat(path).st_mtime_ns, path))
+                others.append((_last_used(path), path))
             except OSError:
                 continue
-    others.sort(reverse=True)  # the memos written last first
+    others.sort(reverse=True)  # the memos used last first
     removed += [path for _, path in others[max(0, keep - 1):]]
     count = 0
     for path in removed:
@@ -114,7 +115,24 @@ def _names_digest(keys, digests):
     return digest.digest()
 
 
+def _mark_used(path):
+    """Set the memo's access time to now (its modification time stays that of its
+    bytes): memos are pruned by last use, and a build that changes nothing does not
+    write its memo again."""
+    try:
+        os.utime(path, ns=(time.time_ns(), os.stat(path).st_mtime_ns))
+    except OSError:
+        pass
+
+
+def _last_used(path):
+    """When the memo at ``path`` was last loaded or written (nanoseconds)."""
+    found = os.stat(path)
+    return max(found.st_atime_ns, found.st_mtime_ns)
+
+
 def _listdir(folder):
+    """The names in ``folder``, or none when it cannot be read."""
     try:
         return os.listdir(folder)
     except OSError:
@@ -211,14 +229,15 @@ class RenderMemo:
                 files = pickle.load(handle)
         except FileNotFoundError:
             if any(name.startswith(MEMO_PREFIX) for name in _listdir(os.path.dirname(self.path))):
-                logger.info("render: giao diện, plugin hoặc thiết lập đã đổi; "
-                            "dựng lại mọi trang")
+                logger.info("render: chưa có bộ nhớ trang cho giao diện, plugin và thiết lập "
+                            "này (đã đổi, hoặc lần dựng đầu với chúng); dựng mọi trang")
             return
         except Exception as error:  # noqa: BLE001 — a damaged memo is only a cold start
             logger.warning("render: bộ nhớ trang %s hỏng (%s); dựng lại mọi trang", self.path,
                            error)
             return
         self.pages, self.reads, self.files = pages, reads, files
+        _mark_used(self.path)
 
     def know_contents(self, context):
         """The content objects of this build (from a generator's ``context``), by

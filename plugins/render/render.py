@@ -90,6 +90,11 @@ def apply_defaults(pelican):
     """Give every ``RENDER_*`` setting its default."""
     for name, default in DEFAULTS.items():
         pelican.settings.setdefault(name, default)
+    keep = pelican.settings["RENDER_CACHE_KEEP"]
+    if type(keep) is not int or keep < 1:
+        logger.warning("render: RENDER_CACHE_KEEP phải là một số nguyên từ 1 trở lên (đang là "
+                       "%r); dùng %d", keep, DEFAULTS["RENDER_CACHE_KEEP"])
+        pelican.settings["RENDER_CACHE_KEEP"] = DEFAULTS["RENDER_CACHE_KEEP"]
     _site["writer"] = None  # a writer of another build (the preview's last) is done
     if pelican.settings["RENDER_CACHE"]:
         load_slugs(_slugs_path(pelican.settings))
@@ -281,8 +286,9 @@ class RenderWriter(Writer):
         if self._memo is not None:
             self._memo.forget_except(self._names)
             self._memo.save()
-            prune_memos(os.path.dirname(self._memo.path), self._memo.path,
-                        int(self.settings.get("RENDER_CACHE_KEEP") or 1))
+            if self._memo.fingerprint is not None:  # no memo kept: the others stay
+                prune_memos(os.path.dirname(self._memo.path), self._memo.path,
+                            self.settings["RENDER_CACHE_KEEP"])
             logger.info("Trang: %d trang dựng lại, %d trang không đổi giữ nguyên "
                         "(%.1f giây, %d tiến trình)", self._rendered, self._reused,
                         self._seconds, self._processes)

@@ -1,5 +1,6 @@
 """plugins/render's building blocks: value digests and remembered slugs."""
 
+import os
 import subprocess
 import sys
 from zoneinfo import ZoneInfo
@@ -80,27 +81,59 @@ def test_containers_of_other_objects_are_digested_value_by_value():
 
 
 RECORD = ("{'type': 'signing', 'date': SafeDatetime(2024, 12, 29, 8, 0, "
-          "tzinfo=ZoneInfo('Asia/Ho_Chi_Minh')), 'roles': ['Bên ký'], "
-          "'tags': [Tag('Khuyến học', DEFAULT_CONFIG)], 'note': Markup('<b>Hội</b>'), "
-          "'places': {'Cầu Giấy', 'Đống Đa', 'Quận 10'}}")
+          "tzinfo=ZoneInfo('Asia/Ho_Chi_Minh')), 'roles': ['Bên ký', 'Chủ trì'], "
+          "'tags': [Tag('Khuyến học', DEFAULT_CONFIG)], 'note': Markup('<b>Hội</b>')}")
+RECORD_WITH_SET = RECORD[:-1] + ", 'places': {'Cầu Giấy', 'Đống Đa', 'Quận 10', 'Ba Đình'}}"
 
 
-def record_in_new_process():
+def record_in_new_process(record, seed):
+    """The digest and the one-pass pickle's bytes (hex, or ``None``) of a list holding
+    ``record``, in a new process with ``PYTHONHASHSEED=seed``."""
     plugins = str(ROOT / "plugins")
     code = (f"import sys; sys.path.insert(0, {plugins!r}); "
             "from zoneinfo import ZoneInfo; from markupsafe import Markup; "
             "from pelican.settings import DEFAULT_CONFIG; from pelican.urlwrappers import Tag; "
             "from pelican.utils import SafeDatetime; "
-            "from render.fingerprint import Fingerprinter; "
-            f"print(Fingerprinter().digest([{RECORD}]).hex())")
+            "from render.fingerprint import Fingerprinter, _plain_pickle; "
+            f"value = [{record}]; fingerprinter = Fingerprinter(); "
+            "plain = _plain_pickle(value, fingerprinter.identity); "
+            "print(fingerprinter.digest(value).hex(), plain and plain.hex())")
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True).stdout.strip()
+                          check=True, env={**os.environ, "PYTHONHASHSEED": str(seed)}
+                          ).stdout.split()
 
 
-def test_records_with_dates_tags_and_sets_digest_alike_in_every_process():
-    """An event's dict (a date, tags, Markup, even a set) is summed up in one pass, the
-    same in every process."""
-    assert record_in_new_process() == record_in_new_process()
+def test_records_with_dates_tags_and_markup_digest_alike_in_every_process():
+    """An event's dict (a date, tags, Markup) is summed up in one pickle pass, the same
+    in every process (string hashes differ from one to the other)."""
+    first, second = record_in_new_process(RECORD, 1), record_in_new_process(RECORD, 2)
+    assert first[1] != "None"  # the one-pass path, not the value-by-value one
+    assert first == second
+
+
+def test_records_holding_a_set_are_digested_alike_in_every_process():
+    """A set's order differs between processes: its record goes value by value."""
+    first = record_in_new_process(RECORD_WITH_SET, 1)
+    assert first[1] == "None"
+    assert first[0] == record_in_new_process(RECORD_WITH_SET, 2)[0]
+
+
+def test_a_record_refused_deep_down_is_pickled_once(monkeypatch):
+    import render.fingerprint
+
+    class Box:
+        def __init__(self, value):
+            self.value = value
+
+    attempts = []
+    original = render.fingerprint._plain_pickle
+    monkeypatch.setattr(render.fingerprint, "_plain_pickle",
+                        lambda value, identity: (attempts.append(value),
+                                                 original(value, identity))[1])
+    deep = [{"level": 1, "below": [{"level": 2, "below": [{"level": 3, "odd": Box(1)}]}]}]
+    assert Fingerprinter().digest(deep) != Fingerprinter().digest(
+        [{"level": 1, "below": [{"level": 2, "below": [{"level": 3, "odd": Box(2)}]}]}])
+    assert len(attempts) == 2  # once for each of the two values, not once a level
 
 
 def _article(path, title):

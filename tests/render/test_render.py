@@ -149,21 +149,27 @@ def test_a_settings_change_renders_every_page(site, caplog):
 
 def test_builds_with_other_settings_keep_their_own_memo(site, caplog):
     """The preview, ``make html`` and ``make publish`` differ in their settings: going
-    from one to another and back renders nothing again, up to ``RENDER_CACHE_KEEP``."""
-    _, (total, _) = build(site, "site", caplog)
-    _, (other_total, _) = build(site, "other", caplog, SITENAME="Bản xem trước")
-    assert other_total == total
-    _, counts = build(site, "site", caplog)
-    assert counts == (0, total)
-    _, counts = build(site, "other", caplog, SITENAME="Bản xem trước")
-    assert counts == (0, total)
-    # A third and a fourth set of settings, with two memos kept: the oldest is dropped.
-    build(site, "third", caplog, SITENAME="Ba", RENDER_CACHE_KEEP=2)
-    build(site, "fourth", caplog, SITENAME="Bốn", RENDER_CACHE_KEEP=2)
+    from one to another and back renders nothing again.  ``RENDER_CACHE_KEEP`` memos are
+    kept, those used last: a memo loaded by a build that changed nothing counts as used."""
+    keep = {"RENDER_CACHE_KEEP": 2}
+    _, (total, _) = build(site, "site", caplog, **keep)
+    build(site, "other", caplog, SITENAME="Bản xem trước", **keep)
+    _, counts = build(site, "site", caplog, **keep)
+    assert counts == (0, total)  # the first memo, kept, used again (and not rewritten)
+    build(site, "third", caplog, SITENAME="Ba", **keep)
     assert len(list((site / ".cache" / "render").glob("memo-*.pickle"))) == 2
-    after, counts = build(site, "site", caplog, RENDER_CACHE_KEEP=2)
+    _, counts = build(site, "site", caplog, **keep)
+    assert counts == (0, total)  # used after "other" was written: "other" was dropped
+    after, counts = build(site, "other", caplog, SITENAME="Bản xem trước", **keep)
     assert counts == (total, 0)
-    assert_same_site(plain_build(site), after)
+    assert_same_site(build(site, "other-plain", SITENAME="Bản xem trước", **PLAIN)[0], after)
+
+
+def test_a_wrong_number_of_memos_to_keep_is_reported_and_replaced(site, caplog):
+    build(site, "site", caplog, RENDER_CACHE_KEEP="ba")
+    assert any("RENDER_CACHE_KEEP" in record.getMessage() for record in caplog.records
+               if record.levelno == logging.WARNING)
+    assert len(list((site / ".cache" / "render").glob("memo-*.pickle"))) == 1
 
 
 def test_a_page_changed_in_the_output_is_rendered_again(site, caplog):
@@ -245,7 +251,11 @@ def test_a_damaged_memo_is_a_cold_start(site, caplog):
 
 
 def test_without_the_cache_nothing_is_kept(site, caplog):
-    build(site, "site", caplog, RENDER_CACHE=False)
+    build(site, "kept", caplog, RENDER_CACHE_KEEP=1)
+    kept = memo_file(site)
+    build(site, "site", caplog, RENDER_CACHE=False, RENDER_CACHE_KEEP=1)
+    assert memo_file(site) == kept  # a build without a memo does not prune the others
+    kept.unlink()
     _, (rendered, reused) = build(site, "site", caplog, RENDER_CACHE=False)
     assert reused == 0 and rendered > 100
     assert not list((site / ".cache" / "render").glob("memo*.pickle"))

@@ -134,7 +134,9 @@ def test_a_rebuild_reuses_the_unchanged_pages_of_the_preview_in_place(tmp_path):
     (tmp_path / "content" / "2018" / "hong.md").unlink()
     write_project_settings(tmp_path)  # every plugin of the project, the render cache too
     settings, preview = str(tmp_path / "pelicanconf.py"), tmp_path / "xem-truoc"
-    assert run_build(settings, str(preview), out=lambda line: None)[0]
+    lines = []
+    assert run_build(settings, str(preview), out=lines.append)[0]
+    total = _pages_rendered(lines)
     other = (preview / "2018" / "ky-ket-chuong-trinh-phoi-hop-giai-doan-2018-2020-o-dong-da"
              / "index.html")
     before = other.stat()
@@ -142,11 +144,22 @@ def test_a_rebuild_reuses_the_unchanged_pages_of_the_preview_in_place(tmp_path):
     source.write_text(source.read_text(encoding="utf-8").replace(
         "buổi làm việc diễn ra", "buổi làm việc ĐÃ SỬA diễn ra"), encoding="utf-8")
 
-    assert run_build(settings, str(preview), out=lambda line: None)[0]
+    lines.clear()
+    assert run_build(settings, str(preview), out=lines.append)[0]
     assert "ĐÃ SỬA" in (preview / ARTICLE / "index.html").read_text(encoding="utf-8")
+    # The terminal says so too: the edited article's page is rendered, not the others.
+    assert 1 <= _pages_rendered(lines) < total / 4, lines
     after = other.stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
     assert not (tmp_path / "xem-truoc.moi").exists()
+
+
+def _pages_rendered(lines):
+    """The pages a preview build rendered, as it told the terminal."""
+    counts = [re.search(r"Trang: (\d+) trang dựng lại", line) for line in lines]
+    found = [int(count.group(1)) for count in counts if count]
+    assert len(found) == 1, lines
+    return found[0]
 
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed at "
