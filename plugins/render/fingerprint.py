@@ -196,8 +196,6 @@ class Fingerprinter:
         # articles that thousands of pages read are digested item by item in C.
         self._contents = {}
         self._identities = {}
-        # How many records refused by :func:`_plain_pickle` hold the value digested now.
-        self._refused = 0
 
     def share(self, values):
         """Keep the digests of ``values`` and of what they hold (``SHARED_DEPTH`` levels
@@ -236,22 +234,18 @@ class Fingerprinter:
             result = _hash(b"b", value)
         elif type(value) in PLAIN_CONTAINERS and (plain := _plain_data(value)) is not None:
             result = _hash(b"m", plain)
-        elif (records := not self._refused and _records(value)) and (
-                plain := _plain_pickle(value, self.identity)) is not None:
+        elif _records(value) and (plain := _plain_pickle(value, self.identity)) is not None:
+            # A record inside a refused one is tried again: its digest must be the same
+            # wherever it is found first.
             result = _hash(b"p", plain)
         elif key in self._visiting:
             return _hash(b"cycle")
         else:
-            # What a refused record holds is digested value by value, not tried again
-            # level by level (a deep record holding one odd value would be pickled once
-            # for every level above it).
-            self._refused += records
             self._visiting.add(key)
             try:
                 result = self._digest_object(value)
             finally:
                 self._visiting.discard(key)
-                self._refused -= records
         (self._shared if key in self._shared_ids else self._known)[key] = (value, result)
         return result
 
