@@ -10,14 +10,20 @@ time where links are impossible): unchanged pages keep their bytes *and* their
 modification times, so rsync and CDNs transfer nothing for them.
 """
 
+import contextlib
+import gc
 import logging
 import os
 import shutil
 import tempfile
 
-from pelican import Pelican
+from pelican import Pelican, signals
 
 logger = logging.getLogger(__name__)
+
+# Python's collector runs every 700 allocations by default, and a full collection scans
+# every object the build holds (some 150,000 at 2,000 articles): 2 s of a cold build.
+GC_THRESHOLD = (10_000, 10, 10)
 
 
 class ErrorCounter(logging.Handler):
@@ -53,8 +59,9 @@ def build(settings, output_path, refuse_on_errors=False, before_swap=None, keep_
     counter = ErrorCounter()
     logging.getLogger().addHandler(counter)
     try:
-        Pelican({**settings, "OUTPUT_PATH": staging, "DELETE_OUTPUT_DIRECTORY": False,
-                 "RENDER_PREVIOUS_OUTPUT": previous}).run()
+        with collecting_less():
+            Pelican({**settings, "OUTPUT_PATH": staging, "DELETE_OUTPUT_DIRECTORY": False,
+                     "RENDER_PREVIOUS_OUTPUT": previous}).run()
         if refuse_on_errors and counter.count:
             raise BuildRefusedError(counter.count)
         if before_swap is not None:
@@ -68,6 +75,29 @@ def build(settings, output_path, refuse_on_errors=False, before_swap=None, keep_
     finally:
         logging.getLogger().removeHandler(counter)
     return counter.count
+
+
+@contextlib.contextmanager
+def collecting_less():
+    """Collect garbage less often while a build runs, and not in what it holds once every
+    generator has read its content (see :func:`_freeze_what_the_build_holds`); as before
+    afterwards, also when the build fails."""
+    threshold = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLD)
+    signals.all_generators_finalized.connect(_freeze_what_the_build_holds)
+    try:
+        yield
+    finally:
+        signals.all_generators_finalized.disconnect(_freeze_what_the_build_holds)
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
+
+
+def _freeze_what_the_build_holds(_generators):
+    """Move every object alive now (articles, contexts, the plugins' indexes: they live
+    to the end of the build) out of the collector's sight: it no longer scans them, and
+    the processes forked to render pages do not write to them (fewer pages copied)."""
+    gc.freeze()
 
 
 class BuildRefusedError(Exception):
