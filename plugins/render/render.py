@@ -549,6 +549,11 @@ def fix_urls(generators):
                         item.override_save_as = item.save_as
 
 
+def fix_article_urls(generator):
+    """:func:`fix_urls` for the articles generator, when its context is complete."""
+    fix_urls([generator])
+
+
 def write_queued_pages(generator, writer):
     """Render the pages queued so far once a generator has asked for all its articles
     (or pages): the search index may start on them while the other generators run
@@ -589,6 +594,11 @@ def register():
     signals.generator_init.connect(share_compiled_templates)
     signals.finalized.connect(forget_unused_templates)
     signals.finalized.connect(keep_slugs)
+    # Once the articles' metadata is final (after every other plugin's pass over them:
+    # render is the last plugin), so that the plugins working at the end of every
+    # generator (JSON-LD, the search shards) read fixed URLs; again at the end, for the
+    # pages and the contents of other generators.
+    signals.article_generator_finalized.connect(fix_article_urls)
     signals.all_generators_finalized.connect(fix_urls)
     signals.all_generators_finalized.connect(flush_before_last_generator)
     signals.article_writer_finalized.connect(write_queued_pages)

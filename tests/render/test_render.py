@@ -172,6 +172,27 @@ def test_a_wrong_number_of_memos_to_keep_is_reported_and_replaced(site, caplog):
     assert len(list((site / ".cache" / "render").glob("memo-*.pickle"))) == 1
 
 
+def test_articles_have_their_urls_fixed_before_the_last_passes_of_the_plugins(site):
+    """The plugins working once every generator is done (JSON-LD, the search shards)
+    read each article's URL and path fixed once, not formatted again by Pelican."""
+    from pelican import signals
+
+    reset_pelican_signals()
+    seen = []
+
+    def note_fixed(generators):
+        seen.extend("override_url" in vars(article) and "override_save_as" in vars(article)
+                    for generator in generators for article in getattr(generator, "articles", []))
+
+    # Connected before the plugins: the first to see the finished generators.
+    signals.all_generators_finalized.connect(note_fixed)
+    from tinhoi.build import build as tinhoi_build
+
+    tinhoi_build(pelican_settings(site / "content", site / "site", THEME=str(site / "theme"),
+                                  **COMMON), str(site / "site"))
+    assert len(seen) > 10 and all(seen)
+
+
 def test_a_page_changed_in_the_output_is_rendered_again(site, caplog):
     first, _ = build(site, "site", caplog)
     page = site / "site" / "index.html"
