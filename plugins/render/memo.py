@@ -1,5 +1,6 @@
 """The pages of the last build and what each one read, kept between builds."""
 
+import contextlib
 import hashlib
 import importlib.metadata
 import logging
@@ -8,13 +9,13 @@ import os
 import pickle
 import platform
 import sys
-import tempfile
 import time
 from array import array
 from pathlib import Path
 
 from jinja2.runtime import missing
 
+from .files import write_atomically
 from .fingerprint import Fingerprinter, identity
 from .memory import release_page_memory
 from .trace import read_attribute, whole_digest
@@ -82,7 +83,7 @@ def memo_path(folder, fingerprint):
 
 def prune_memos(folder, current, keep):
     """Remove the memos in ``folder`` but ``current`` and the ``keep - 1`` others used
-    last (and the single memo of older versions); return how many were removed."""
+    last (and the single memo of older versions)."""
     others, removed = [], []
     for name in _listdir(folder):
         path = os.path.join(folder, name)
@@ -95,14 +96,9 @@ def prune_memos(folder, current, keep):
                 continue
     others.sort(reverse=True)  # the memos used last first
     removed += [path for _, path in others[max(0, keep - 1):]]
-    count = 0
     for path in removed:
-        try:
+        with contextlib.suppress(OSError):  # removed by another build meanwhile
             os.unlink(path)
-            count += 1
-        except OSError:
-            pass
-    return count
 
 
 def _names_digest(keys, digests):
@@ -485,14 +481,7 @@ class RenderMemo:
         one on disk."""
         if self.fingerprint is None or not self._dirty:
             return
-        folder = os.path.dirname(self.path)
-        os.makedirs(folder, exist_ok=True)
-        handle, partial = tempfile.mkstemp(prefix=".memo-", dir=folder)
         try:
-            with os.fdopen(handle, "wb") as stream:
-                self._dump(stream)
-            os.replace(partial, self.path)
+            write_atomically(self.path, self._dump)
         except OSError as error:
             logger.warning("render: không ghi được bộ nhớ trang %s: %s", self.path, error)
-            if os.path.exists(partial):
-                os.unlink(partial)

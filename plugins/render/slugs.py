@@ -14,12 +14,11 @@ and unidecode and the code of Pelican's function they were made by.
 
 import importlib.metadata
 import logging
-import os
 import pickle
-import tempfile
 
 from pelican import contents, urlwrappers, utils
 
+from .files import write_atomically
 from .fingerprint import code_digest
 
 logger = logging.getLogger(__name__)
@@ -86,17 +85,10 @@ def save_slugs(path):
     """End a build: keep at ``path`` the slugs it asked for, when any was new."""
     if not _computed[0]:
         return
-    slugs = {key: _known[key] for key in _asked}
-    temporary = None
+    kept = {"version": _version(), "slugs": {key: _known[key] for key in _asked}}
     try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
-        with os.fdopen(handle, "wb") as stream:
-            pickle.dump({"version": _version(), "slugs": slugs}, stream,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
+        write_atomically(path, lambda stream: pickle.dump(kept, stream,
+                                                          protocol=pickle.HIGHEST_PROTOCOL))
     except OSError as error:  # a full disk: the next build slugifies again
         logger.debug("render: slugs not kept at %s: %s", path, error)
-        if temporary is not None and os.path.exists(temporary):
-            os.unlink(temporary)
     _computed[0] = 0

@@ -1,5 +1,6 @@
 """plugins/render/memo.py: what the memo tells the processes rendering later pages."""
 
+import pytest
 from render.memo import RenderMemo
 
 TITLE = ("Article:/site/content/a.md", "title")
@@ -73,3 +74,19 @@ def test_a_cold_build_finds_each_read_among_the_reads_of_its_key():
     ids = {name: list(page[2]) for name, page in memo.pages.items()}
     assert ids == {"p.html": [0, 1], "q.html": [0, 2, 3], "r.html": [4, 1],
                    "s.html": [5, 6, 7], "t.html": [0, 3, 2]}
+
+
+def test_a_failed_write_keeps_the_old_file_and_leaves_nothing_beside_it(tmp_path):
+    from render.files import write_atomically
+
+    path = tmp_path / "memo-abc.pickle"
+    write_atomically(str(path), lambda stream: stream.write(b"cu"))
+
+    def fails(stream):
+        stream.write(b"mot nua")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError):
+        write_atomically(str(path), fails)
+    assert path.read_bytes() == b"cu"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["memo-abc.pickle"]
