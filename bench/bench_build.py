@@ -120,9 +120,17 @@ class System:
 
     def edit_one(self, serial):
         """Add a sentence to one article's body (a different sentence every time)."""
-        article = sorted((self.work / "content").rglob("bai-*.md"))[0]
-        with open(article, "a", encoding="utf-8") as handle:
-            handle.write(f"\nCâu thêm lần {serial} cho bài sửa.\n")
+        edit_one_article(self.work, serial)
+
+
+def edit_one_article(work, serial):
+    """Add a sentence to the body of the first article of the corpus in ``work`` (a
+    different one for each ``serial``); return the sentence."""
+    sentence = f"Câu thêm lần {serial} cho bài sửa."
+    article = sorted((work / "content").rglob("bai-*.md"))[0]
+    with open(article, "a", encoding="utf-8") as handle:
+        handle.write(f"\n{sentence}\n")
+    return sentence
 
 
 def make_systems(base, articles, photos, systems, cache):

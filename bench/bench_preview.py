@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
-from bench_build import tinhoi_settings  # noqa: E402
+from bench_build import edit_one_article, tinhoi_settings  # noqa: E402
 from gen_corpus import generate  # noqa: E402
 
 from tinhoi.devserver import run_build  # noqa: E402
@@ -37,15 +37,6 @@ def timed_preview_build(settings, preview):
     if not put_in_place:
         raise SystemExit(f"the preview build failed: {errors[:3]}")
     return seconds
-
-
-def edit_one(work, serial):
-    """Add a sentence to one article; return the sentence."""
-    article = sorted((work / "content").rglob("bai-*.md"))[0]
-    sentence = f"Câu thêm lần {serial} cho bản xem trước."
-    with open(article, "a", encoding="utf-8") as handle:
-        handle.write(f"\n{sentence}\n")
-    return sentence
 
 
 def shows(preview, sentence):
@@ -73,7 +64,7 @@ def main():
         times = {"unchanged": [], "edit": []}
         for run in range(args.runs):
             times["unchanged"].append(timed_preview_build(settings, preview))
-            sentence = edit_one(work, run)
+            sentence = edit_one_article(work, run)
             times["edit"].append(timed_preview_build(settings, preview))
             if not shows(preview, sentence):
                 raise SystemExit("the edited article is not in the rebuilt preview")

@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_build import tinhoi_settings  # noqa: E402
+from bench_build import edit_one_article, tinhoi_settings  # noqa: E402
 from gen_corpus import generate  # noqa: E402
 
 # The signals that end each phase, in the order Pelican sends them, with what the phase
@@ -177,9 +177,7 @@ def main():
             if scenario != "cold" and scenario not in scenarios:
                 continue  # the cold build is always made: the others follow it
             if scenario == "edit":
-                article = sorted((work / "content").rglob("bai-*.md"))[0]
-                with open(article, "a", encoding="utf-8") as handle:
-                    handle.write(f"\nCâu thêm lần {serial} cho bài sửa.\n")
+                edit_one_article(work, serial)
             profile = args.profile if scenario in scenarios else 0
             result = run_scenario(settings, work / "output", profile)
             if scenario in scenarios:

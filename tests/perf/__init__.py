@@ -1,0 +1,15 @@
+"""Tests of the caches and of the benchmark scripts."""
+
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def run_bench_script(name, *arguments):
+    """Run ``bench/<name>`` on a small corpus; return its standard output (the test
+    fails with its error output when it fails)."""
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / name), *arguments],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout

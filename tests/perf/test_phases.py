@@ -1,21 +1,15 @@
 """bench/phases.py: where a build spends its time, phase by phase."""
 
 import re
-import subprocess
-import sys
 
-from tests.conftest import ROOT
+from tests.perf import run_bench_script
 
 
 def test_phases_of_a_cold_and_an_edit_build_add_up_to_the_build():
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "phases.py"), "--articles", "12",
-         "--scenarios", "cold,edit"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
-    assert done.returncode == 0, done.stderr[-2000:]
+    output = run_bench_script("phases.py", "--articles", "12", "--scenarios", "cold,edit")
     reports = re.findall(r"^(cold|warm|edit): ([\d.]+) s in the build process\n"
                          r"[^\n]*\n((?:[ \d.]+ +\d+% +[\d.—]+  [^\n]+\n?)+)",
-                         done.stdout, re.MULTILINE)
+                         output, re.MULTILINE)
     assert [scenario for scenario, _, _ in reports] == ["cold", "edit"]
     for _, total, rows in reports:
         seconds = [float(row.split()[0]) for row in rows.strip().splitlines()]
