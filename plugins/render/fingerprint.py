@@ -115,11 +115,11 @@ class _PlainPickler(pickle.Pickler):
 
 
 def _records(value):
-    """Whether ``value`` is a dict, or a list or tuple of them, which
-    :func:`_plain_pickle` sums up in one pass (a list of articles or tags is digested
-    faster item by item, from the digests already made of each)."""
-    kind = type(value)
-    return kind is dict or (kind in PLAIN_CONTAINERS and bool(value) and type(value[0]) is dict)
+    """Whether ``value`` is a dict, which :func:`_plain_pickle` sums up in one pass.  A
+    list of them is digested item by item, from each dict's remembered digest: the
+    organisations' entries are shared by the site, and each page of an organisation
+    shows a new list of them (one pickle pass over the list took 0.25 ms a page)."""
+    return type(value) is dict
 
 
 def _plain_pickle(value, identity):

@@ -11,6 +11,7 @@ from pelican.settings import DEFAULT_CONFIG
 from pelican.urlwrappers import Tag
 from pelican.utils import SafeDatetime
 from pelican.utils import slugify as pelican_slugify
+from render import fingerprint as fingerprint_module
 from render.fingerprint import Fingerprinter
 from render.slugs import remember_slugs, slugify
 
@@ -87,15 +88,15 @@ RECORD_WITH_SET = RECORD[:-1] + ", 'places': {'Cầu Giấy', 'Đống Đa', 'Qu
 
 
 def record_in_new_process(record, seed):
-    """The digest and the one-pass pickle's bytes (hex, or ``None``) of a list holding
-    ``record``, in a new process with ``PYTHONHASHSEED=seed``."""
+    """The digest and the one-pass pickle's bytes (hex, or ``None``) of ``record``, in a
+    new process with ``PYTHONHASHSEED=seed``."""
     plugins = str(ROOT / "plugins")
     code = (f"import sys; sys.path.insert(0, {plugins!r}); "
             "from zoneinfo import ZoneInfo; from markupsafe import Markup; "
             "from pelican.settings import DEFAULT_CONFIG; from pelican.urlwrappers import Tag; "
             "from pelican.utils import SafeDatetime; "
             "from render.fingerprint import Fingerprinter, _plain_pickle; "
-            f"value = [{record}]; fingerprinter = Fingerprinter(); "
+            f"value = {record}; fingerprinter = Fingerprinter(); "
             "plain = _plain_pickle(value, fingerprinter.identity); "
             "print(fingerprinter.digest(value).hex(), plain and plain.hex())")
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -132,6 +133,27 @@ def test_a_record_has_one_digest_wherever_it_is_found_first():
     fingerprinter = Fingerprinter()
     assert fingerprinter.digest([{"odd": Box(1), "inner": inner}]) is not None
     assert fingerprinter.digest(inner) == Fingerprinter().digest(inner)
+
+
+def test_a_list_of_records_is_digested_from_its_records_remembered_digests():
+    """Each page of an organisation shows a new list of the site's entries: the list's
+    digest is made of each entry's, remembered by id, and is the same whether the
+    entries were met before or not."""
+    entries = [{"article": _article(f"/noi-dung/bai-{n}.md", "Bài"), "roles": ["party"],
+                "date": SafeDatetime(2024, 9, n, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))}
+               for n in range(1, 6)]
+    fresh = Fingerprinter().digest(entries[1:3])
+    fingerprinter = Fingerprinter()
+    fingerprinter.digest(entries)
+    pickled = []
+    original = fingerprint_module._plain_pickle
+    fingerprint_module._plain_pickle = lambda *args: pickled.append(args) or original(*args)
+    try:
+        assert fingerprinter.digest(entries[1:3]) == fresh  # a page's slice
+    finally:
+        fingerprint_module._plain_pickle = original
+    assert pickled == []  # nothing summed up again
+    assert Fingerprinter().digest([entries[2], entries[1]]) != fresh
 
 
 def _article(path, title):
