@@ -491,13 +491,15 @@ def _render_one(job, fingerprinter, recall=None):
         output = job.template.render(job.localcontext)
     finally:
         tracing(previous)
-    release_page_memory(trim=False)  # an article's body is shown by its own page only
     data = output.encode("utf-8")
     os.makedirs(os.path.dirname(job.path), exist_ok=True)
     _remove(job.path)  # never write through a hard link to the last build's file
     with open(job.path, "wb") as handle:
         handle.write(data)
+    # The reads are digested before the bodies rendered for the page are let go: its
+    # article's ``content`` is digested as it was shown, not rendered again for that.
     reads = entries(trace, fingerprinter, env, job.siteurl, recall)
+    release_page_memory(trim=False)  # an article's body is shown by its own page only
     return hashlib.blake2b(data, digest_size=16).digest(), reads
 
 
