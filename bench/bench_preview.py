@@ -1,15 +1,19 @@
 """The live preview's rebuilds (``make devserver``), timed as an editor waits for them.
 
-    python bench/bench_preview.py --articles 2000 [--runs 3] [--tmpfs]
+    python bench/bench_preview.py --articles 2000 [--runs 3] [--tmpfs] [--fresh]
 
 Generates the benchmark corpus (bench/gen_corpus.py), builds the preview once as
 ``make devserver`` does when it starts (``tinhoi.devserver.run_build``: a fresh ``python
 -m tinhoi build --drafts`` process writing beside the preview, whose new folder then
 replaces it), and then, in each run, rebuilds it with nothing changed and after one
-sentence was added to one article.  Each time is the devserver's: from the start of the
-build to the new preview in place.  Prints every build and the medians, with each
-median as a share of the first build (which converts every article and renders every
-page).  After each edit the script checks that the preview shows the new sentence.
+sentence was added to one article.  As the devserver does, each rebuild is made by a
+build process started once the last one was done (``tinhoi.devserver.SpareBuild``),
+given ``PAUSE`` seconds to load before the change, as an editor takes to make one
+(``--fresh``: a new process for each build instead, as before the spare builds).  Each
+time is the devserver's: from the change seen to the new preview in place.  Prints every
+build and the medians, with each median as a share of the first build (which converts
+every article and renders every page).  After each edit the script checks that the
+preview shows the new sentence.
 """
 
 import argparse
@@ -26,13 +30,18 @@ sys.path.insert(0, str(ROOT))
 from bench_build import edit_one_article, tinhoi_settings  # noqa: E402
 from gen_corpus import generate  # noqa: E402
 
-from tinhoi.devserver import run_build  # noqa: E402
+from tinhoi.devserver import SpareBuild, run_build  # noqa: E402
+
+# Seconds between a build and the next change: the spare build loads meanwhile.
+PAUSE = 2.0
 
 
-def timed_preview_build(settings, preview):
-    """Rebuild the preview as the devserver does; return the seconds it took."""
+def timed_preview_build(settings, preview, spare=None):
+    """Rebuild the preview as the devserver does (with ``spare``, the build started
+    ahead, when given); return the seconds it took."""
     started = time.perf_counter()
-    put_in_place, errors, _ = run_build(str(settings), str(preview), out=lambda line: None)
+    put_in_place, errors, _ = run_build(str(settings), str(preview), out=lambda line: None,
+                                        spare=spare)
     seconds = time.perf_counter() - started
     if not put_in_place:
         raise SystemExit(f"the preview build failed: {errors[:3]}")
@@ -50,6 +59,8 @@ def main():
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--tmpfs", action="store_true", help="work in /dev/shm")
+    parser.add_argument("--fresh", action="store_true",
+                        help="no build started ahead: a new process for each build")
     args = parser.parse_args()
     where = "/dev/shm" if args.tmpfs else None
     with tempfile.TemporaryDirectory(prefix="tinhoi-preview-", dir=where) as base:
@@ -58,14 +69,25 @@ def main():
         settings = tinhoi_settings(work, work / "output")
         preview = work / ".cache" / "xem-truoc"
         print(f"articles: {args.articles}  runs: {args.runs}  "
-              f"where: {'tmpfs' if args.tmpfs else 'disk'}", flush=True)
+              f"where: {'tmpfs' if args.tmpfs else 'disk'}  "
+              f"builds: {'fresh' if args.fresh else 'started ahead'}", flush=True)
         first = timed_preview_build(settings, preview)
         print(f"  first build      {first:7.2f} s", flush=True)
+
+        def rebuild():
+            spare = None if args.fresh else SpareBuild(str(settings), str(preview))
+            time.sleep(PAUSE)
+            try:
+                return timed_preview_build(settings, preview, spare)
+            finally:
+                if spare is not None:
+                    spare.discard()
+
         times = {"unchanged": [], "edit": []}
         for run in range(args.runs):
-            times["unchanged"].append(timed_preview_build(settings, preview))
+            times["unchanged"].append(rebuild())
             sentence = edit_one_article(work, run)
-            times["edit"].append(timed_preview_build(settings, preview))
+            times["edit"].append(rebuild())
             if not shows(preview, sentence):
                 raise SystemExit("the edited article is not in the rebuilt preview")
             print(f"  run {run + 1} unchanged {times['unchanged'][-1]:7.2f} s   "

@@ -50,6 +50,9 @@ def main(argv=None):
             sub.add_argument("--previous", default=None, metavar="THƯ_MỤC",
                              help="bản dựng trước, khi không ở OUTPUT (bản xem trước): "
                                   "trang không đổi lấy lại từ đó, không dựng lại")
+            sub.add_argument("--wait", action="store_true",
+                             help="nạp sẵn Pelican và plugin, chờ dòng 'go' trên stdin rồi "
+                                  "mới dựng (bản xem trước dựng trước lần sửa sau)")
         else:
             sub.add_argument("--no-compress", action="store_true",
                              help="không tạo bản nén .gz/.br")
@@ -94,6 +97,10 @@ def _new(args):
 
 
 def _build(args, publish):
+    if not publish and args.wait:
+        build_module.preload(args.settings)
+        if sys.stdin.readline().strip() != "go":
+            return 0  # not needed after all (the preview stopped, or changed its mind)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s: %(message)s")
     # How many photos were processed and how many came from the cache: always worth a line.

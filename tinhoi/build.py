@@ -77,6 +77,39 @@ def build(settings, output_path, refuse_on_errors=False, before_swap=None, keep_
     return counter.count
 
 
+def preload(settings_file):
+    """Import what a build of ``settings_file`` imports (Pelican, the plugins and the
+    libraries they use), then forget the plugins' own modules: a build started later in
+    this process imports the plugins afresh, as they are then, and finds every library
+    loaded already.  For the live preview's next build, started ahead of the next change
+    (imports are a tenth of a rebuild of 2,000 articles).  Whatever fails to load is left
+    to the build to report."""
+    import importlib
+    import sys
+
+    from pelican import generators, readers, writers  # noqa: F401 — loaded for the build
+
+    from .settings import load
+
+    try:
+        settings = load(settings_file)
+    except Exception:  # noqa: BLE001 — the build reports a broken settings file
+        return
+    folders = [os.path.join(os.path.abspath(folder), "")
+               for folder in settings.get("PLUGIN_PATHS") or []]
+    # The plugins (``load`` made their folders importable), then the Markdown extensions
+    # and Pagefind's client, imported only when the build needs them.
+    extensions = (settings.get("MARKDOWN") or {}).get("extension_configs") or {}
+    for name in [*(settings.get("PLUGINS") or []), *extensions, "pagefind.service"]:
+        if isinstance(name, str):
+            with contextlib.suppress(Exception):
+                importlib.import_module(name)
+    for name, module in list(sys.modules.items()):
+        path = os.path.abspath(getattr(module, "__file__", None) or os.sep)
+        if path.startswith(tuple(folders)):
+            del sys.modules[name]
+
+
 @contextlib.contextmanager
 def collecting_less():
     """Collect garbage less often while a build runs, and not in what it holds once every

@@ -3,10 +3,12 @@
 The preview is built (with drafts and scheduled articles, marked "Bản nháp") into
 its own folder, ``.cache/xem-truoc/`` by default, never into ``output/``, so a
 preview can never be uploaded by mistake.  Each build runs ``python -m tinhoi build
---drafts`` in a fresh process (so changes to the settings and to the plugins are
-picked up too) into a sibling folder, which replaces the preview only when it has
-no new error: a content error keeps the last good preview in place while the error
-shows in the terminal (and in a small box on the page).
+--drafts`` in a process of its own (so changes to the settings and to the plugins are
+picked up too), started as soon as the last build is done and left to load Pelican
+and the libraries until the next change (:class:`SpareBuild`), into a sibling folder,
+which replaces the preview only when it has no new error: a content error keeps the
+last good preview in place while the error shows in the terminal (and in a small box
+on the page).
 
 The server serves that folder on ``127.0.0.1:8000``.  Into every HTML page it
 sends (not into the files) it adds one small same-origin script that asks
@@ -14,6 +16,7 @@ sends (not into the files) it adds one small same-origin script that asks
 in place; the built files, and so the published site, never contain it.
 """
 
+import contextlib
 import functools
 import io
 import json
@@ -156,8 +159,57 @@ def make_server(folder, state, host="127.0.0.1", port=8000):
     return server
 
 
-def run_build(settings_file, output, out=print, accepted=None):
-    """Build the preview in a fresh process; return ``(put in place?, errors, new errors)``.
+def _build_command(settings_file, output):
+    """The command building the preview beside ``output``, and its environment."""
+    # The preview in place is the last build: its unchanged pages are reused (linked),
+    # not rendered again, although the new build is written beside it.
+    command = [sys.executable, "-m", "tinhoi", "build", "-s", settings_file,
+               "-o", f"{output}.moi", "--drafts", "--previous", output]
+    env = dict(os.environ)
+    project = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (project, env.get("PYTHONPATH")) if p)
+    return command, env
+
+
+class SpareBuild:
+    """The preview's next build, started ahead of the next change: Python, Pelican and
+    the libraries load while the editor reads the page (``tinhoi build --wait``), and
+    the build starts when :meth:`run` says so.  The plugins are imported afresh then,
+    and the settings read, so a change to either is built like any other."""
+
+    def __init__(self, settings_file, output):
+        command, env = _build_command(settings_file, output)
+        self.process = subprocess.Popen(command + ["--wait"], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                        text=True, env=env)
+
+    def run(self):
+        """Build now: ``(exit status, standard error + output)``, or ``None`` when the
+        spare is gone (the caller then builds in a fresh process)."""
+        if self.process.poll() is not None:
+            return None
+        try:
+            stdout, stderr = self.process.communicate("go\n")
+        except (BrokenPipeError, OSError):
+            self.discard()
+            return None
+        return self.process.returncode, stderr + stdout
+
+    def discard(self):
+        """Let the spare go without building (end of its standard input: it exits)."""
+        if self.process.poll() is None:
+            with contextlib.suppress(OSError):
+                self.process.stdin.close()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def run_build(settings_file, output, out=print, accepted=None, spare=None):
+    """Build the preview in a fresh process (``spare``, a :class:`SpareBuild`, when one
+    was started); return ``(put in place?, errors, new errors)``.
 
     The build is written to a sibling folder of ``output``; it replaces the preview
     (two renames) unless it has an error that the preview in place did not have
@@ -167,17 +219,15 @@ def run_build(settings_file, output, out=print, accepted=None):
     does not stop every later change from showing.
     """
     candidate = f"{output}.moi"
-    # The preview in place is the last build: its unchanged pages are reused (linked),
-    # not rendered again, although the new build is written beside it.
-    command = [sys.executable, "-m", "tinhoi", "build", "-s", settings_file, "-o", candidate,
-               "--drafts", "--previous", output]
-    env = dict(os.environ)
-    project = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (project, env.get("PYTHONPATH")) if p)
     started = time.monotonic()
-    process = subprocess.run(command, capture_output=True, text=True, env=env)
+    finished = spare.run() if spare is not None else None
+    if finished is None:
+        command, env = _build_command(settings_file, output)
+        process = subprocess.run(command, capture_output=True, text=True, env=env)
+        finished = process.returncode, process.stderr + process.stdout
+    returncode, printed = finished
     errors = []
-    for line in (process.stderr + process.stdout).splitlines():
+    for line in printed.splitlines():
         if not line or line.startswith(("Done: Processed", "and 0 draft", "Đã dựng trang vào")):
             continue
         if line.startswith("INFO: "):
@@ -186,7 +236,7 @@ def run_build(settings_file, output, out=print, accepted=None):
         out(line)
         if line.startswith(("ERROR: ", "CRITICAL: ")):
             errors.append(line.split(": ", 1)[1])
-    if process.returncode != 0 or not os.path.isdir(candidate):
+    if returncode != 0 or not os.path.isdir(candidate):
         errors = errors or ["Dựng trang thất bại (xem cửa sổ dòng lệnh)."]
         out("Không cập nhật: dựng trang thất bại; trang xem trước vẫn là bản trước.")
         return False, errors, errors
@@ -240,16 +290,19 @@ def serve(settings_file="pelicanconf.py", output=None, host="127.0.0.1", port=80
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     out(f"Xem trước tại http://{host}:{port}/ — trang tự tải lại sau mỗi lần lưu. "
         "Nhấn Ctrl+C để dừng.")
+    spare = SpareBuild(settings_file, output)
     try:
         for changes in watch(*watched_paths(settings_file, settings), stop_event=stop,
                              watch_filter=lambda kind, path: _interesting((kind, path)),
                              debounce=300, step=50, rust_timeout=1000, yield_on_timeout=False):
             names = sorted({os.path.relpath(path) for _, path in changes})
             out(f"Thay đổi: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}")
-            state.built(*run_build(settings_file, output, out, state.accepted))
+            state.built(*run_build(settings_file, output, out, state.accepted, spare))
+            spare = SpareBuild(settings_file, output)  # loads while the page reloads
     except KeyboardInterrupt:
         pass
     finally:
+        spare.discard()
         out("Đã dừng xem trước.")
         server.shutdown()
         server.server_close()

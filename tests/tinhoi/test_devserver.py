@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURES, ROOT, write_project_settings
-from tinhoi.devserver import SCRIPT_PATH, inject, run_build
+from tinhoi.devserver import SCRIPT_PATH, SpareBuild, inject, run_build
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -152,6 +152,76 @@ def test_a_rebuild_reuses_the_unchanged_pages_of_the_preview_in_place(tmp_path):
     after = other.stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
     assert not (tmp_path / "xem-truoc.moi").exists()
+
+
+MARK_PLUGIN = """from pelican import signals
+MARK = {mark!r}
+
+def write_mark(pelican):
+    with open(pelican.output_path + "/dau.txt", "w", encoding="utf-8") as handle:
+        handle.write(MARK)
+
+def register():
+    signals.finalized.connect(write_mark)
+"""
+
+
+def test_a_build_started_ahead_builds_the_settings_and_plugins_as_they_are_then(project):
+    """The devserver starts the next build before the next change (Python and the
+    libraries load meanwhile): the settings and the plugins changed after it started
+    are the ones it builds with."""
+    marks = project / "plugins-them" / "dau"
+    marks.mkdir(parents=True)
+    (marks / "__init__.py").write_text(MARK_PLUGIN.format(mark="cũ"), encoding="utf-8")
+    settings = project / "pelicanconf.py"
+    settings.write_text(settings.read_text(encoding="utf-8")
+                        + f"PLUGIN_PATHS += [{str(marks.parent)!r}]\nPLUGINS += ['dau']\n",
+                        encoding="utf-8")
+    preview, lines = project / "xem-truoc", []
+    spare = SpareBuild(str(settings), str(preview))
+    try:
+        _wait_until_loaded(spare.process)
+        (marks / "__init__.py").write_text(MARK_PLUGIN.format(mark="mới"), encoding="utf-8")
+        settings.write_text(settings.read_text(encoding="utf-8")
+                            + "SITENAME = 'Hội Khuyến học Đống Đa'\n", encoding="utf-8")
+        assert run_build(str(settings), str(preview), out=lines.append, spare=spare)[0], lines
+    finally:
+        spare.discard()
+    assert (preview / "dau.txt").read_text(encoding="utf-8") == "mới"
+    assert "Hội Khuyến học Đống Đa" in (preview / "index.html").read_text(encoding="utf-8")
+
+
+def _wait_until_loaded(process, timeout=60):
+    """Wait until ``process`` (``tinhoi build --wait``) is done loading: asleep, and its
+    CPU time standing still for half a second (it waits on its standard input)."""
+    def cpu_and_state():
+        fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return fields[0], int(fields[11]) + int(fields[12])  # state, utime + stime
+
+    deadline, last = time.monotonic() + timeout, None
+    while time.monotonic() < deadline:
+        assert process.poll() is None
+        state, cpu = cpu_and_state()
+        if state == "S" and last == cpu:
+            return
+        last = cpu
+        time.sleep(0.5)
+    raise AssertionError("the spare build never came to wait")
+
+
+def test_a_spare_build_let_go_builds_nothing_and_a_dead_one_is_replaced(project):
+    settings, preview = str(project / "pelicanconf.py"), project / "xem-truoc"
+    spare = SpareBuild(settings, str(preview))
+    spare.discard()
+    assert spare.process.returncode == 0
+    assert not (project / "xem-truoc.moi").exists() and not preview.exists()
+
+    dead = SpareBuild(settings, str(preview))
+    dead.process.kill()
+    dead.process.wait()
+    lines = []
+    assert run_build(settings, str(preview), out=lines.append, spare=dead)[0], lines
+    assert (preview / ARTICLE / "index.html").exists()
 
 
 def _pages_rendered(lines):
