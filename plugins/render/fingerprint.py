@@ -175,6 +175,12 @@ def code_digest(function):
         return _hash(b"function", name.encode())
 
 
+def combine_attributes(digests):
+    """The digest of a content object's attributes read together, from theirs (in the
+    order of their names), or ``None`` when one has none."""
+    return None if None in digests else _hash(b"attributes", *digests)
+
+
 class Fingerprinter:
     """Digests values for one build, remembering containers and objects by ``id``.
 
@@ -320,21 +326,31 @@ class Fingerprinter:
             known = self._identities[id(content)] = (content, identity(content))
         return known[1]
 
-    def attribute(self, content, name, read, scope=None, recall=None):
+    def attribute(self, content, name, read, scope=None):
         """The digest of ``content.name`` as ``read(content, name)`` reads it, remembered
-        for the build and ``scope`` (what the value may depend on besides the object).
+        for the build and ``scope`` (what the value may depend on besides the object)."""
+        key = (id(content), name, scope)
+        known = self._attribute_digests.get(key)
+        if known is None:
+            known = self._attribute_digests[key] = (content, self.digest(read(content, name)))
+        return known[1]
 
-        ``recall((identity, name), scope)``, when given, returns the digest another
+    def attributes(self, content, names, read, scope=None, recall=None):
+        """One digest of the attributes ``names`` (a sorted tuple) of ``content``, which
+        changes when any of theirs does; remembered for the build and ``scope``.
+
+        ``recall((identity, names), scope)``, when given, returns the digest another
         process already made of the same read in this build, or ``None``.
         """
-        key = (id(content), name, scope)
+        key = (id(content), names, scope)
         known = self._attribute_digests.get(key)
         if known is None:
             digest = None
             if recall is not None:
-                digest = recall((self.identity(content), name), scope)
+                digest = recall((self.identity(content), names), scope)
             if digest is None:
-                digest = self.digest(read(content, name))
+                digest = combine_attributes(
+                    [self.attribute(content, name, read, scope) for name in names])
             known = self._attribute_digests[key] = (content, digest)
         return known[1]
 

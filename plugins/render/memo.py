@@ -16,13 +16,13 @@ from pathlib import Path
 from jinja2.runtime import missing
 
 from .files import write_atomically
-from .fingerprint import Fingerprinter, identity
+from .fingerprint import Fingerprinter, combine_attributes, identity
 from .memory import release_page_memory
 from .trace import read_attribute, whole_digest
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 # Pages or reads per pickle in the saved memo.
 SAVED_CHUNK = 2000
 # Settings that differ between two builds of the same site without changing any page:
@@ -161,11 +161,16 @@ def _digest_folder(digest, folder):
             digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
 
 
+# The tuples of attribute names in the reads' keys, one object for each.
+_names_tuples = {}
+
+
 def _shared_key(key):
-    """A read's key with its article's identity interned: the same identity arrives
-    from every page (and every process) that read the article, as a new string."""
+    """A read's key with its article's identity (and the names read) shared: the same
+    identity arrives from every page (and every process) that read the article, as a
+    new string."""
     if isinstance(key, tuple):
-        return (sys.intern(key[0]), sys.intern(key[1]))
+        return (sys.intern(key[0]), _names_tuples.setdefault(key[1], key[1]))
     return sys.intern(key)
 
 
@@ -183,9 +188,10 @@ class RenderMemo:
 
     ``pages``: ``{output name: (template name, ((context name, …), digest of their
     values), array of read ids, digest of the bytes)}``; ``reads``: ``[(kind, key,
-    scope, digest)]``, the reads of content objects, shared by every page that made
-    them (an article's title is read by dozens of pages), so each is checked once per
-    build.
+    scope, digest)]``, the reads of content objects (``"g"``: some of an article's
+    attributes, ``key`` ``(identity, names)``; ``"w"``: all of it, ``key`` its
+    identity), shared by every page that made them (an article's card is read by
+    dozens of pages), so each is checked once per build.
     """
 
     def __init__(self, path, fingerprint):
@@ -279,7 +285,10 @@ class RenderMemo:
         """The ids of the stored reads whose digest is not the same now, checked in two
         processes when there are many (each read is an attribute of an article to read
         and digest again: a second of a warm build of 2,000 articles)."""
-        by_scope = sorted(range(len(self.reads)), key=lambda i: repr(self.reads[i][2]))
+        # By scope, then by article: the attributes an article's reads share are read
+        # once (see ``_stale_among``).
+        by_scope = sorted(range(len(self.reads)),
+                          key=lambda i: (repr(self.reads[i][2]), self._identity_of(i)))
         if len(by_scope) < PARALLEL_READS or (os.cpu_count() or 1) < 2:
             return self._stale_among(env, by_scope)
         _forked.update(memo=self, env=env)
@@ -293,10 +302,18 @@ class RenderMemo:
             _forked.update(memo=None, env=None)
         return stale
 
+    def _identity_of(self, index):
+        kind, key = self.reads[index][:2]
+        return key[0] if kind == "g" else key
+
     def _stale_among(self, env, indices):
-        """The ids among ``indices`` of the stored reads whose digest changed."""
+        """The ids among ``indices`` of the stored reads whose digest changed (``indices``
+        in order of scope and article: the digests of one article's attributes are kept
+        while its reads are checked, not for the whole site)."""
         stale = set()
         saved = self.context.get("localsiteurl")
+        digest = self.fingerprinter.digest
+        current, attributes = None, {}
         try:
             for checked, index in enumerate(indices, 1):
                 if checked % RELEASE_EVERY == 0:
@@ -305,13 +322,20 @@ class RenderMemo:
                 # Content links are made relative to the site's localsiteurl: as it was
                 # when the page was rendered.
                 self.context["localsiteurl"] = scope
-                content = self.contents.get(key[0] if kind == "a" else key)
+                identity_ = key[0] if kind == "g" else key
+                if (identity_, scope) != current:
+                    current, attributes = (identity_, scope), {}
+                content = self.contents.get(identity_)
                 if content is None:
                     now = None
-                elif kind == "a":
-                    # Each stored read is checked once: its digest is not remembered
-                    # (``Fingerprinter.attribute`` would keep one for every read of the site).
-                    now = self.fingerprinter.digest(read_attribute(env, content, key[1]))
+                elif kind == "g":
+                    parts = []
+                    for name in key[1]:
+                        part = attributes.get(name, missing)
+                        if part is missing:
+                            part = attributes[name] = digest(read_attribute(env, content, name))
+                        parts.append(part)
+                    now = combine_attributes(parts)
                 else:
                     now = whole_digest(self.fingerprinter, env, content, scope)
                 if now != was:
@@ -380,12 +404,12 @@ class RenderMemo:
         A read (``(kind, key, scope, digest)``) is looked for among ``own`` (``{read:
         index}`` of the page's last reads), the reads added by this build (``_added``),
         then, when it is made, the index of every read: ``_read_ids`` finds the latest
-        read of each key (the key objects are the reads' own: no new tuple per read), and
-        the other reads of a key (another scope, or the last build's digest still
-        referred to by pages not rendered again) are in ``_variants``, by the whole read.
-        ``_fresh`` marks the reads made in this build, whose digests :meth:`recall` gives
-        to the processes rendering later pages.  One loop for the 350,000 reads of a cold
-        build of 2,000 articles, which finds every read in the index alone.
+        read of each key in each scope, and the other reads of a key and scope (the last
+        build's digest still referred to by pages not rendered again) are in
+        ``_variants``, by the whole read.  ``_fresh`` marks the reads made in this build,
+        whose digests :meth:`recall` gives to the processes rendering later pages.  One
+        loop for the 50,000 reads of a cold build of 2,000 articles, which finds every
+        read in the index alone.
         """
         ids = array("I")
         append = ids.append
@@ -400,7 +424,7 @@ class RenderMemo:
             if index is None and added:
                 index = added.get(read)
             if index is None and latest is not None:
-                index = latest.get(key)
+                index = latest.get((key, scope))
                 if index is not None and stored[index] != read:
                     index = variants.get(read)
             if index is None:
@@ -416,21 +440,22 @@ class RenderMemo:
         return ids
 
     def _index(self, read, index):
-        latest = self._read_ids.get(read[1])
+        key = read[1], read[2]
+        latest = self._read_ids.get(key)
         if latest is not None:
             self._variants[self.reads[latest]] = latest
-        self._read_ids[read[1]] = index
+        self._read_ids[key] = index
 
     def recall(self, key, scope):
-        """The digest of the attribute read ``key`` (``(identity, name)``) in ``scope``
+        """The digest of the attributes read ``key`` (``(identity, names)``) in ``scope``
         if a page of this build made it already, else ``None``."""
         if not self._read_ids:
             return None
-        index = self._read_ids.get(key)
+        index = self._read_ids.get((key, scope))
         if index is None or not self._fresh[index]:
             return None
-        kind, _, stored_scope, digest = self.reads[index]
-        return digest if kind == "a" and stored_scope == scope else None
+        kind, _, _, digest = self.reads[index]
+        return digest if kind == "g" else None
 
     def forget_except(self, names):
         """Drop the pages this build did not write, and the reads no page refers to."""

@@ -3,8 +3,8 @@
 import pytest
 from render.memo import RenderMemo
 
-TITLE = ("Article:/site/content/a.md", "title")
-DATE = ("Article:/site/content/a.md", "date")
+TITLE = ("Article:/site/content/a.md", ("title",))
+DATE = ("Article:/site/content/a.md", ("date",))
 
 
 def test_only_reads_made_in_this_build_are_recalled(tmp_path, monkeypatch):
@@ -13,41 +13,41 @@ def test_only_reads_made_in_this_build_are_recalled(tmp_path, monkeypatch):
     monkeypatch.setattr(render.memo, "INDEX_ALL_AFTER", 1)  # index every read at once
     memo = RenderMemo(str(tmp_path / "memo.pickle"), "fingerprint")
     # Reads of the last build, as loaded from the saved memo.
-    memo.reads = [("a", TITLE, "/", b"old title"), ("a", DATE, "/", b"old date")]
+    memo.reads = [("g", TITLE, "/", b"old title"), ("g", DATE, "/", b"old date")]
     assert memo.recall(TITLE, "/") is None
 
     page = tmp_path / "p.html"
     page.write_text("p")
-    memo.record("p.html", "article.html", [("a", TITLE, b"new title")], b"bytes", "/", page)
+    memo.record("p.html", "article.html", [("g", TITLE, b"new title")], b"bytes", "/", page)
     assert memo.recall(TITLE, "/") == b"new title"
     # Read last build but not yet in this one: its value may have changed since.
     assert memo.recall(DATE, "/") is None
     # Another scope (links relative to another page) is another read.
     assert memo.recall(TITLE, "/tags/") is None
 
-    memo.record("q.html", "article.html", [("a", DATE, b"old date")], b"bytes", "/", page)
+    memo.record("q.html", "article.html", [("g", DATE, b"old date")], b"bytes", "/", page)
     assert memo.recall(DATE, "/") == b"old date"
-    assert memo.reads[memo.pages["q.html"][2][0]] == ("a", DATE, "/", b"old date")
+    assert memo.reads[memo.pages["q.html"][2][0]] == ("g", DATE, "/", b"old date")
     # The old title stays for the pages of the last build that still refer to it.
-    assert ("a", TITLE, "/", b"old title") in memo.reads
+    assert ("g", TITLE, "/", b"old title") in memo.reads
 
 
 def test_an_edit_finds_a_page_reads_among_its_last_ones(tmp_path):
     """Few pages rendered again: no index of every read (8 MiB at 5,000 articles), the
     page's last reads and this build's new ones are enough not to store a read twice."""
     memo = RenderMemo(str(tmp_path / "memo.pickle"), "fingerprint")
-    memo.reads = [("a", TITLE, "/", b"title"), ("a", DATE, "/", b"old date")]
+    memo.reads = [("g", TITLE, "/", b"title"), ("g", DATE, "/", b"old date")]
     page = tmp_path / "p.html"
     page.write_text("p")
     memo.pages["p.html"] = ("article.html", ((), b""), [0, 1], b"bytes")
     memo.pages["q.html"] = ("article.html", ((), b""), [0, 1], b"bytes")
-    memo.record("p.html", "article.html", [("a", TITLE, b"title"), ("a", DATE, b"new date")],
+    memo.record("p.html", "article.html", [("g", TITLE, b"title"), ("g", DATE, b"new date")],
                 b"bytes", "/", page)
-    memo.record("q.html", "article.html", [("a", TITLE, b"title"), ("a", DATE, b"new date")],
+    memo.record("q.html", "article.html", [("g", TITLE, b"title"), ("g", DATE, b"new date")],
                 b"bytes", "/", page)
     assert memo._read_ids is None
-    assert memo.reads == [("a", TITLE, "/", b"title"), ("a", DATE, "/", b"old date"),
-                          ("a", DATE, "/", b"new date")]
+    assert memo.reads == [("g", TITLE, "/", b"title"), ("g", DATE, "/", b"old date"),
+                          ("g", DATE, "/", b"new date")]
     assert list(memo.pages["p.html"][2]) == list(memo.pages["q.html"][2]) == [0, 2]
 
 
@@ -55,22 +55,22 @@ def test_a_cold_build_finds_each_read_among_the_reads_of_its_key():
     """A cold build looks every read up in the index of every read: a read of a key
     whose latest read is another (another value, another scope) is found among the
     key's other reads, never stored twice."""
-    other = ("Article:/site/content/b.md", "title")
+    other = ("Article:/site/content/b.md", ("title",))
     whole = "Article:/site/content/b.md"
     pages = [  # (name, reads, scope): shared reads, a changed value, another scope, a whole
-        ("p.html", [("n", "SITENAME", b"s"), ("a", TITLE, b"t1"), ("a", DATE, b"d1")], "/"),
-        ("q.html", [("a", TITLE, b"t1"), ("a", other, b"o"), ("w", whole, b"w1")], "/"),
-        ("r.html", [("a", TITLE, b"t2"), ("a", DATE, b"d1")], "/"),
-        ("s.html", [("a", TITLE, b"t1"), ("a", DATE, b"d1"), ("w", whole, b"w1")], "/tags/"),
-        ("t.html", [("a", TITLE, b"t1"), ("w", whole, b"w1"), ("a", other, b"o")], "/"),
+        ("p.html", [("n", "SITENAME", b"s"), ("g", TITLE, b"t1"), ("g", DATE, b"d1")], "/"),
+        ("q.html", [("g", TITLE, b"t1"), ("g", other, b"o"), ("w", whole, b"w1")], "/"),
+        ("r.html", [("g", TITLE, b"t2"), ("g", DATE, b"d1")], "/"),
+        ("s.html", [("g", TITLE, b"t1"), ("g", DATE, b"d1"), ("w", whole, b"w1")], "/tags/"),
+        ("t.html", [("g", TITLE, b"t1"), ("w", whole, b"w1"), ("g", other, b"o")], "/"),
     ]
     memo = RenderMemo("/nonexistent/memo.pickle", "fingerprint")
     for name, reads, scope in pages:
         memo.record(name, "article.html", reads, b"bytes", scope, "/nonexistent/page.html")
     assert memo.reads == [
-        ("a", TITLE, "/", b"t1"), ("a", DATE, "/", b"d1"), ("a", other, "/", b"o"),
-        ("w", whole, "/", b"w1"), ("a", TITLE, "/", b"t2"), ("a", TITLE, "/tags/", b"t1"),
-        ("a", DATE, "/tags/", b"d1"), ("w", whole, "/tags/", b"w1")]
+        ("g", TITLE, "/", b"t1"), ("g", DATE, "/", b"d1"), ("g", other, "/", b"o"),
+        ("w", whole, "/", b"w1"), ("g", TITLE, "/", b"t2"), ("g", TITLE, "/tags/", b"t1"),
+        ("g", DATE, "/tags/", b"d1"), ("w", whole, "/tags/", b"w1")]
     ids = {name: list(page[2]) for name, page in memo.pages.items()}
     assert ids == {"p.html": [0, 1], "q.html": [0, 2, 3], "r.html": [4, 1],
                    "s.html": [5, 6, 7], "t.html": [0, 3, 2]}
