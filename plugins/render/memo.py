@@ -283,7 +283,7 @@ class RenderMemo:
 
     def _stale_reads(self, env):
         """The ids of the stored reads whose digest is not the same now, checked in two
-        processes when there are many (each read is an attribute of an article to read
+        processes when there are many (each read is some attributes of an article to read
         and digest again: a second of a warm build of 2,000 articles)."""
         # By scope, then by article: the attributes an article's reads share are read
         # once (see ``_stale_among``).

@@ -420,7 +420,7 @@ _forked = {"jobs": [], "fingerprinter": None, "recall": None}
 
 def _render_all(jobs, processes, fingerprinter, recall=None, meanwhile=None):
     """``[(digest of the bytes, reads)]`` for ``jobs``, in their order (``recall``: see
-    :meth:`.Fingerprinter.attribute`).  ``meanwhile()`` is called once this process
+    :meth:`.Fingerprinter.attributes`).  ``meanwhile()`` is called once this process
     has rendered its share, while the others finish theirs."""
     if processes <= 1 or len(jobs) < 2:
         results = [_render_one(job, fingerprinter, recall) for job in jobs]
