@@ -12,9 +12,11 @@ modification times, so rsync and CDNs transfer nothing for them.
 
 import contextlib
 import gc
+import importlib
 import logging
 import os
 import shutil
+import sys
 import tempfile
 
 from pelican import Pelican, signals
@@ -84,11 +86,17 @@ def preload(settings_file):
     loaded already.  For the live preview's next build, started ahead of the next change
     (imports are a tenth of a rebuild of 2,000 articles).  Whatever fails to load is left
     to the build to report."""
-    import importlib
-    import sys
-
     from pelican import generators, readers, writers  # noqa: F401 — loaded for the build
 
+    # What loading says (a warning about the settings) the build says again once it runs.
+    logging.disable(logging.CRITICAL)
+    try:
+        _import_plugins_and_forget_them(settings_file)
+    finally:
+        logging.disable(logging.NOTSET)
+
+
+def _import_plugins_and_forget_them(settings_file):
     from .settings import load
 
     try:

@@ -211,10 +211,15 @@ def _wait_until_loaded(process, timeout=60):
 
 def test_a_spare_build_let_go_builds_nothing_and_a_dead_one_is_replaced(project):
     settings, preview = str(project / "pelicanconf.py"), project / "xem-truoc"
+    with open(settings, "a", encoding="utf-8") as handle:  # Pelican warns of this one
+        handle.write("TRANSLATION_FEED_ATOM = 'feeds/%s.atom.xml'\n")
     spare = SpareBuild(settings, str(preview))
+    _wait_until_loaded(spare.process)
     spare.discard()
     assert spare.process.returncode == 0
     assert not (project / "xem-truoc.moi").exists() and not preview.exists()
+    # Loading said nothing (what the settings say, the build says once it runs).
+    assert spare.process.stdout.read() == "" and spare.process.stderr.read() == ""
 
     dead = SpareBuild(settings, str(preview))
     dead.process.kill()
