@@ -17,6 +17,7 @@ import logging
 import os
 import shutil
 import sys
+import sysconfig
 import tempfile
 
 from pelican import Pelican, signals
@@ -81,30 +82,33 @@ def build(settings, output_path, refuse_on_errors=False, before_swap=None, keep_
 
 def preload(settings_file):
     """Import what a build of ``settings_file`` imports (Pelican, the plugins and the
-    libraries they use), then forget the plugins' own modules: a build started later in
-    this process imports the plugins afresh, as they are then, and finds every library
-    loaded already.  For the live preview's next build, started ahead of the next change
+    libraries they use), then forget every module of that but the libraries': a build
+    started later in this process imports the plugins, the settings and whatever of the
+    project they import afresh, as they are then, and finds every library loaded
+    already.  For the live preview's next build, started ahead of the next change
     (imports are a tenth of a rebuild of 2,000 articles).  Whatever fails to load is left
     to the build to report."""
     from pelican import generators, readers, writers  # noqa: F401 — loaded for the build
 
+    before = set(sys.modules)
     # What loading says (a warning about the settings) the build says again once it runs.
     logging.disable(logging.CRITICAL)
     try:
-        _import_plugins_and_forget_them(settings_file)
+        _import_plugins(settings_file)
     finally:
         logging.disable(logging.NOTSET)
+        for name in set(sys.modules) - before:
+            if not _is_library(sys.modules[name]):
+                del sys.modules[name]
 
 
-def _import_plugins_and_forget_them(settings_file):
+def _import_plugins(settings_file):
     from .settings import load
 
     try:
         settings = load(settings_file)
     except Exception:  # noqa: BLE001 — the build reports a broken settings file
         return
-    folders = [os.path.join(os.path.abspath(folder), "")
-               for folder in settings.get("PLUGIN_PATHS") or []]
     # The plugins (``load`` made their folders importable), then the Markdown extensions
     # and Pagefind's client, imported only when the build needs them.
     extensions = (settings.get("MARKDOWN") or {}).get("extension_configs") or {}
@@ -112,10 +116,20 @@ def _import_plugins_and_forget_them(settings_file):
         if isinstance(name, str):
             with contextlib.suppress(Exception):
                 importlib.import_module(name)
-    for name, module in list(sys.modules.items()):
-        path = os.path.abspath(getattr(module, "__file__", None) or os.sep)
-        if path.startswith(tuple(folders)):
-            del sys.modules[name]
+
+
+# Where installed libraries live (the standard library's and the environment's folders).
+LIBRARY_FOLDERS = tuple(sorted({os.path.join(os.path.abspath(path), "")
+                                for key in ("stdlib", "platstdlib", "purelib", "platlib")
+                                if (path := sysconfig.get_paths().get(key))}))
+
+
+def _is_library(module):
+    """Whether ``module`` is part of Python or of an installed library (not a plugin, a
+    settings file or anything else of the project: those may change between builds)."""
+    files = [getattr(module, "__file__", None)] if getattr(module, "__file__", None) \
+        else list(getattr(module, "__path__", None) or [])
+    return all(os.path.abspath(path).startswith(LIBRARY_FOLDERS) for path in files)
 
 
 @contextlib.contextmanager

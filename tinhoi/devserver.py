@@ -298,6 +298,8 @@ def serve(settings_file="pelicanconf.py", output=None, host="127.0.0.1", port=80
             names = sorted({os.path.relpath(path) for _, path in changes})
             out(f"Thay đổi: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}")
             state.built(*run_build(settings_file, output, out, state.accepted, spare))
+            if stop.is_set():  # asked to stop while building: no next build
+                break
             spare = SpareBuild(settings_file, output)  # loads while the page reloads
     except KeyboardInterrupt:
         pass

@@ -294,7 +294,8 @@ class RenderMemo:
         _forked.update(memo=self, env=env)
         try:
             with multiprocessing.get_context("fork").Pool(1) as pool:
-                half = len(by_scope) // 2  # halves: an article's reads stay together
+                # Halves, each checking its run of articles with its own digests.
+                half = len(by_scope) // 2
                 theirs = pool.apply_async(_stale_in_child, (by_scope[half:],))
                 stale = self._stale_among(env, by_scope[:half])
                 stale.update(theirs.get())

@@ -154,6 +154,8 @@ def test_a_list_of_records_is_digested_from_its_records_remembered_digests():
         fingerprint_module._plain_pickle = original
     assert pickled == []  # nothing summed up again
     assert Fingerprinter().digest([entries[2], entries[1]]) != fresh
+    entries[2]["roles"] = ["organizer"]  # one record of the slice changed
+    assert Fingerprinter().digest(entries[1:3]) != fresh
 
 
 def _article(path, title):

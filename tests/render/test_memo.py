@@ -32,6 +32,66 @@ def test_only_reads_made_in_this_build_are_recalled(tmp_path, monkeypatch):
     assert ("g", TITLE, "/", b"old title") in memo.reads
 
 
+def test_a_read_is_recalled_in_each_scope_it_was_made_in(tmp_path, monkeypatch):
+    """With relative URLs the scope changes with a page's depth: a read made at two
+    depths is recalled at each, with its own digest, whichever was made last."""
+    import render.memo
+
+    monkeypatch.setattr(render.memo, "INDEX_ALL_AFTER", 1)
+    memo = RenderMemo(str(tmp_path / "memo.pickle"), "fingerprint")
+    page = tmp_path / "p.html"
+    page.write_text("p")
+    memo.record("p.html", "article.html", [("g", TITLE, b"shallow")], b"bytes", "..", page)
+    memo.record("q.html", "tag.html", [("g", TITLE, b"deep")], b"bytes", "../..", page)
+    assert memo.recall(TITLE, "..") == b"shallow"
+    assert memo.recall(TITLE, "../..") == b"deep"
+    assert memo.recall(TITLE, "../../..") is None
+
+
+class _Env:
+    def getattr(self, obj, name):
+        return getattr(obj, name)
+
+
+def test_the_stale_check_reads_each_article_in_each_scope_for_itself(tmp_path):
+    """The stale check keeps the digests of one article's attributes while it checks
+    that article's reads in one scope: another article, or the same one in another scope
+    (its links relative to another page), is read anew."""
+    from render.fingerprint import Fingerprinter, combine_attributes
+
+    context = {"localsiteurl": "/s1"}
+
+    class Story:
+        def __init__(self, title):
+            self.title = title
+
+        @property
+        def link(self):  # as Pelican's content: relative to the page it is shown on
+            return f"{context['localsiteurl']}/{self.title}"
+
+    digest = Fingerprinter().digest
+
+    def read(*values):
+        return combine_attributes([digest(value) for value in values])
+
+    first, second = Story("a"), Story("b")
+    memo = RenderMemo(str(tmp_path / "memo.pickle"), None)
+    memo.context, memo.contents = context, {"A": first, "B": second}
+    memo.reads = [
+        ("g", ("B", ("link", "title")), "/s2", read("/s2/b", "b")),
+        ("g", ("A", ("title",)), "/s1", read("a")),
+        ("g", ("A", ("link", "title")), "/s1", read("/s1/a", "a")),
+        ("g", ("B", ("title",)), "/s1", read("b")),
+        ("g", ("A", ("link",)), "/s2", read("/s2/a")),
+        ("g", ("B", ("link",)), "/s1", read("/s1/b")),
+    ]
+    in_order = sorted(range(len(memo.reads)),
+                      key=lambda i: (repr(memo.reads[i][2]), memo.reads[i][1][0]))
+    assert memo._stale_among(_Env(), in_order) == set()
+    first.title = "a2"
+    assert memo._stale_among(_Env(), in_order) == {1, 2, 4}
+
+
 def test_an_edit_finds_a_page_reads_among_its_last_ones(tmp_path):
     """Few pages rendered again: no index of every read (8 MiB at 5,000 articles), the
     page's last reads and this build's new ones are enough not to store a read twice."""

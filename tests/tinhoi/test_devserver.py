@@ -156,6 +156,7 @@ def test_a_rebuild_reuses_the_unchanged_pages_of_the_preview_in_place(tmp_path):
 
 MARK_PLUGIN = """from pelican import signals
 MARK = {mark!r}
+open({loaded!r}, "a").close()  # imported
 
 def write_mark(pelican):
     with open(pelican.output_path + "/dau.txt", "w", encoding="utf-8") as handle:
@@ -166,25 +167,35 @@ def register():
 """
 
 
-def test_a_build_started_ahead_builds_the_settings_and_plugins_as_they_are_then(project):
+def test_a_build_started_ahead_builds_the_project_as_it_is_then(project):
     """The devserver starts the next build before the next change (Python and the
-    libraries load meanwhile): the settings and the plugins changed after it started
-    are the ones it builds with."""
-    marks = project / "plugins-them" / "dau"
+    libraries load meanwhile): a plugin, and a module of the project the settings
+    import, changed after it started are the ones it builds with."""
+    marks, loaded = project / "plugins-them" / "dau", project / "da-nap.txt"
     marks.mkdir(parents=True)
-    (marks / "__init__.py").write_text(MARK_PLUGIN.format(mark="cũ"), encoding="utf-8")
+    (marks / "__init__.py").write_text(MARK_PLUGIN.format(mark="cũ", loaded=str(loaded)),
+                                       encoding="utf-8")
+    (project / "ten_hoi.py").write_text("NAME = 'Hội cũ'\n", encoding="utf-8")
     settings = project / "pelicanconf.py"
     settings.write_text(settings.read_text(encoding="utf-8")
-                        + f"PLUGIN_PATHS += [{str(marks.parent)!r}]\nPLUGINS += ['dau']\n",
-                        encoding="utf-8")
+                        # A plugin folder may hold the environment's libraries too: those
+                        # are kept loaded, not imported again beside the ones in use.
+                        + f"PLUGIN_PATHS += [{str(marks.parent)!r}, {sys.prefix!r}]\n"
+                        + "PLUGINS += ['dau']\n"
+                        + f"import sys\nsys.path.insert(0, {str(project)!r})\n"
+                        + "from ten_hoi import NAME as SITENAME\n", encoding="utf-8")
     preview, lines = project / "xem-truoc", []
     spare = SpareBuild(str(settings), str(preview))
     try:
         _wait_until_loaded(spare.process)
-        (marks / "__init__.py").write_text(MARK_PLUGIN.format(mark="mới"), encoding="utf-8")
-        settings.write_text(settings.read_text(encoding="utf-8")
-                            + "SITENAME = 'Hội Khuyến học Đống Đa'\n", encoding="utf-8")
+        assert loaded.exists()  # the spare imported the plugin while loading
+        loaded.unlink()
+        (marks / "__init__.py").write_text(MARK_PLUGIN.format(mark="mới", loaded=str(loaded)),
+                                           encoding="utf-8")
+        (project / "ten_hoi.py").write_text("NAME = 'Hội Khuyến học Đống Đa'\n",
+                                            encoding="utf-8")
         assert run_build(str(settings), str(preview), out=lines.append, spare=spare)[0], lines
+        assert spare.process.poll() == 0  # the spare built it (no fresh process)
     finally:
         spare.discard()
     assert (preview / "dau.txt").read_text(encoding="utf-8") == "mới"
@@ -214,8 +225,10 @@ def test_a_spare_build_let_go_builds_nothing_and_a_dead_one_is_replaced(project)
     with open(settings, "a", encoding="utf-8") as handle:  # Pelican warns of this one
         handle.write("TRANSLATION_FEED_ATOM = 'feeds/%s.atom.xml'\n")
     spare = SpareBuild(settings, str(preview))
-    _wait_until_loaded(spare.process)
-    spare.discard()
+    try:
+        _wait_until_loaded(spare.process)
+    finally:
+        spare.discard()
     assert spare.process.returncode == 0
     assert not (project / "xem-truoc.moi").exists() and not preview.exists()
     # Loading said nothing (what the settings say, the build says once it runs).
