@@ -24,10 +24,13 @@ the entry is used.  Entries are
 written to a temporary file and renamed into place, so none is ever half-written;
 an unreadable entry counts as missing.
 
-:func:`convert_in_parallel` converts every file not in the cache yet in a pool of
-processes (before Pelican reads the files one by one, which then only hits the
-cache).  The workers log nothing: problems are logged by the serial read, in
-Pelican's order, exactly as without the cache.
+:func:`start_converting` hands every file not in the cache yet to a pool of
+processes, in the order Pelican will read them, and returns at once: Pelican's serial
+read of the files (which then only hits the cache) goes on beside the conversions,
+waiting for a file only when it comes to one not converted yet, so the build's own
+process no longer idles while the pool converts, nor the pool while it reads.  The
+workers log nothing: problems are logged by the serial read, in Pelican's order,
+exactly as without the cache.
 """
 
 import contextlib
@@ -66,6 +69,8 @@ SETTINGS_THAT_MATTER = ("PATH", "PAGE_PATHS", "TIMEZONE", "TINHOI_EXTRA_FIELDS",
 FORMAT_VERSION = 2
 # Fewer uncached files than this are converted by the serial read: a pool costs more.
 MIN_PARALLEL = 8
+# Files handed to a worker at once (a few milliseconds of work).
+FILES_A_TASK = 4
 
 
 def get(settings, name):
@@ -105,11 +110,32 @@ def code_fingerprint():
 
 
 def settings_fingerprint(settings):
-    """A hash of :data:`SETTINGS_THAT_MATTER` (PATH as a real path)."""
+    """A hash of :data:`SETTINGS_THAT_MATTER` (PATH as a real path, MARKDOWN as the
+    options the reader uses)."""
     values = {name: settings.get(name) for name in SETTINGS_THAT_MATTER}
     values["PATH"] = os.path.realpath(settings.get("PATH", "content"))
+    values["MARKDOWN"] = markdown_options(settings)
     text = json.dumps(values, sort_keys=True, default=repr, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def markdown_options(settings):
+    """The options of ``settings["MARKDOWN"]`` the reader builds its Markdown with: every
+    extension of ``extensions`` and of ``extension_configs``, in that order, without
+    ``markdown.extensions.meta`` (the front-matter is YAML).
+
+    Pelican's own Markdown reader, made for the other extensions it serves (``.mkd``),
+    adds the configured extensions and ``meta`` to the setting itself, so the setting
+    is not the same before and after the first reader is made; these options are."""
+    options = dict(settings.get("MARKDOWN") or {})
+    meta = "markdown.extensions.meta"
+    extensions = [e for e in options.get("extensions", []) if e != meta]
+    extensions += [e for e in options.get("extension_configs", {}) if e not in extensions
+                   and e != meta]
+    options["extensions"] = extensions
+    options["extension_configs"] = {
+        k: v for k, v in options.get("extension_configs", {}).items() if k != meta}
+    return options
 
 
 class ContentCache:
@@ -246,6 +272,11 @@ def _start_worker(reader_class, settings, fingerprint):
     _worker_reader = reader_class(settings, ContentCache(settings, fingerprint))
 
 
+def _convert_some(source_paths):
+    """``{path: whether it was converted}`` for each of ``source_paths``."""
+    return {path: _convert_one(path) for path in source_paths}
+
+
 def _convert_one(source_path):
     try:
         _worker_reader.cached_entry(source_path, look_up=False)
@@ -255,32 +286,87 @@ def _convert_one(source_path):
 
 
 def convert_in_parallel(reader, source_paths):
-    """Convert every file of ``source_paths`` missing from ``reader``'s cache in processes.
+    """Convert every file of ``source_paths`` missing from ``reader``'s cache in processes,
+    and wait for them all.
 
     Returns the number of files converted.  Does nothing when the cache is off,
     when fewer than :data:`MIN_PARALLEL` files are missing or with one worker.
     """
+    conversions = start_converting(reader, source_paths)
+    return 0 if conversions is None else conversions.close()
+
+
+def start_converting(reader, source_paths, conversions=None):
+    """Hand every file of ``source_paths`` missing from ``reader``'s cache to worker
+    processes, in that order, and return at once the :class:`Conversions` (``None`` when
+    the cache is off, when fewer than :data:`MIN_PARALLEL` files are missing or with
+    one worker).  ``conversions``: the pool of an earlier call of the same build, which
+    takes these files too (the pages after the articles)."""
     cache = reader.cache
     if cache is None:
-        return 0
+        return conversions
     missing = [p for p in source_paths if not cache.has(cache.key_of(p))]
-    count = min(workers(reader.settings), len(missing))
-    if len(missing) < MIN_PARALLEL or count < 2:
-        return 0
+    if conversions is None:
+        count = min(workers(reader.settings), len(missing))
+        if len(missing) < MIN_PARALLEL or count < 2:
+            return None
+        conversions = Conversions(_pool(reader, count))
+    conversions.submit(missing)
+    return conversions
+
+
+def _pool(reader, count):
     settings = {name: reader.settings[name] for name in
                 (*SETTINGS_THAT_MATTER, *DEFAULTS) if name in reader.settings}
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    fingerprint = os.path.basename(cache.folder)
-    chunk = max(1, len(missing) // (count * 8))
-    with ProcessPoolExecutor(count, mp_context=context, initializer=_start_worker,
-                             initargs=(type(reader), settings, fingerprint)) as pool:
-        done = sum(pool.map(_convert_one, missing, chunksize=chunk))
-    logger.debug("converted %d of %d files in %d processes", done, len(missing), count)
-    return done
+    fingerprint = os.path.basename(reader.cache.folder)
+    return ProcessPoolExecutor(count, mp_context=context, initializer=_start_worker,
+                               initargs=(type(reader), settings, fingerprint))
+
+
+class Conversions:
+    """Files being converted (each stored in the cache) by a pool of processes."""
+
+    def __init__(self, pool):
+        self._pool, self._pending, self._converted = pool, {}, 0
+
+    def submit(self, source_paths):
+        """Convert ``source_paths``, in this order, a few files a task (one task a file
+        costs the build's process more in handing them out than the overlap saves)."""
+        paths = [path for path in dict.fromkeys(source_paths) if path not in self._pending]
+        for start in range(0, len(paths), FILES_A_TASK):
+            chunk = paths[start:start + FILES_A_TASK]
+            future = self._pool.submit(_convert_some, chunk)
+            self._pending.update(dict.fromkeys(chunk, future))
+
+    def wait_for(self, source_path):
+        """Wait until ``source_path`` is converted, if it was handed to the pool.  A
+        file the pool failed on is left to the caller's own read, which reports it."""
+        future = self._pending.pop(source_path, None)
+        if future is None:
+            return
+        try:
+            self._converted += future.result().get(source_path, False)
+        except Exception as error:  # noqa: BLE001 — a dead worker: the serial read converts
+            logger.debug("not converted in the pool: %s (%s)", source_path, error)
+
+    def close(self):
+        """Wait for what is left, stop the pool and return the number of files converted."""
+        for path in list(self._pending):
+            self.wait_for(path)
+        self._pool.shutdown(wait=True)
+        logger.debug("converted %d files in processes", self._converted)
+        return self._converted
+
+    def cancel(self):
+        """Stop the pool without waiting for what is left (a build that failed)."""
+        self._pending.clear()
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 __all__ = [
-    "DEFAULTS", "ContentCache", "apply_defaults", "cache_root", "code_fingerprint",
-    "convert_in_parallel", "settings_fingerprint", "workers",
+    "DEFAULTS", "ContentCache", "Conversions", "apply_defaults", "cache_root",
+    "code_fingerprint", "convert_in_parallel", "settings_fingerprint", "start_converting",
+    "workers",
 ]

@@ -38,6 +38,9 @@ class TinhoiReader(BaseReader):
             cache = ContentCache(settings) if content_cache.get(
                 settings, "TINHOI_CONTENT_CACHE") else None
         self.cache = cache
+        # The files being converted in worker processes while this reader reads
+        # (:class:`~.cache.Conversions`), set by the plugin for the build.
+        self.conversions = None
 
     def read(self, source_path):
         """Return ``(html, metadata)`` for one file, or raise for a broken article."""
@@ -60,6 +63,8 @@ class TinhoiReader(BaseReader):
         """
         if self.cache is None:
             return self._convert_file(source_path)
+        if self.conversions is not None:
+            self.conversions.wait_for(source_path)
         key = self.cache.key_of(source_path)
         entry = self.cache.load(key) if look_up else None
         if entry is None:
@@ -119,13 +124,6 @@ class TinhoiReader(BaseReader):
 
 
 def _markdown_options(settings, links):
-    options = dict(settings.get("MARKDOWN", {}))
-    extensions = [e for e in options.get("extensions", []) if e != "markdown.extensions.meta"]
-    extensions += [e for e in options.get("extension_configs", {}) if e not in extensions]
-    extensions = [e for e in extensions if e != "markdown.extensions.meta"]
-    options["extensions"] = [*extensions, links]
-    options["extension_configs"] = {
-        k: v for k, v in options.get("extension_configs", {}).items()
-        if k != "markdown.extensions.meta"
-    }
+    options = content_cache.markdown_options(settings)
+    options["extensions"] = [*options["extensions"], links]
     return options

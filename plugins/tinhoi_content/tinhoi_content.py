@@ -5,10 +5,11 @@ checks it against the article contract (see ``contract.py``), and makes sure
 every lead photo named in a front-matter is copied to the output.
 
 What the reader makes of each file is kept in a persistent cache (``cache.py``)
-and files missing from it are converted in parallel processes before Pelican
-reads them one by one.  Once every file is read, the entries no file needs any
-more (files edited or removed since) and the folders of other settings or plugin
-code are removed.  Settings:
+and files missing from it are converted in parallel processes, in the order
+Pelican reads them, while Pelican reads them one by one (a file not converted yet
+is waited for).  Once every file is read, the pool is stopped, and the entries no
+file needs any more (files edited or removed since) and the folders of other
+settings or plugin code are removed.  Settings:
 
 ``TINHOI_CACHE_PATH`` — ``".cache/content"``: the cache folder, relative to the
 folder holding ``PATH`` (or absolute).  Keep it outside ``OUTPUT_PATH``.
@@ -23,6 +24,7 @@ is one per CPU, ``1`` converts them in the build process.
 in memory while pages are written (``compact.py``); ``False`` keeps Pelican's strings.
 """
 
+import atexit
 import logging
 import os
 
@@ -47,28 +49,58 @@ def add_reader(readers):
 
 
 def convert_articles(generator):
-    """Convert the articles missing from the cache in parallel, before they are read."""
+    """Start converting the articles missing from the cache, in parallel processes."""
     _convert_uncached(generator, "ARTICLE_PATHS", "ARTICLE_EXCLUDES")
 
 
 def convert_pages(generator):
-    """Convert the pages missing from the cache in parallel, before they are read."""
+    """Start converting the pages missing from the cache, in the same processes."""
     _convert_uncached(generator, "PAGE_PATHS", "PAGE_EXCLUDES")
 
 
+# The files of this build being converted in worker processes (articles, then pages).
+_conversions = None
+
+
 def _convert_uncached(generator, paths, excludes):
+    global _conversions  # noqa: PLW0603 — one pool for the build's articles and pages
     reader = generator.readers.readers.get("md")
     if not isinstance(reader, TinhoiReader) or reader.cache is None:
         return
     found = generator.get_files(generator.settings[paths],
                                 exclude=generator.settings[excludes],
                                 extensions=TinhoiReader.file_extensions)
-    files = [os.path.abspath(os.path.join(generator.path, f)) for f in sorted(found)]
-    cache.convert_in_parallel(reader, [f for f in files if os.path.isfile(f)])
+    # In the order of this set, which is the order Pelican reads the files in: it
+    # iterates the same set, made again the same way (so the read rarely waits).
+    files = [os.path.abspath(os.path.join(generator.path, f)) for f in found]
+    _conversions = cache.start_converting(reader, [f for f in files if os.path.isfile(f)],
+                                          _conversions)
+    reader.conversions = _conversions
+
+
+def finish_conversions(*_):
+    """Every article and page is read: stop the pool (before the other generators and
+    the writers, which may fork the build)."""
+    global _conversions  # noqa: PLW0603
+    if _conversions is not None:
+        _conversions.close()
+        _conversions = None
+
+
+def cancel_conversions(*_):
+    """Stop the pool a failed build left behind (at the next build, or at exit)."""
+    global _conversions  # noqa: PLW0603
+    if _conversions is not None:
+        _conversions.cancel()
+        _conversions = None
+
+
+atexit.register(cancel_conversions)
 
 
 def prune_cache(generators):
     """Once articles and pages are read, drop the cache entries no file needs now."""
+    finish_conversions()
     if not generators:
         return
     settings = generators[0].settings
@@ -96,10 +128,12 @@ def register():
     signals.initialized.connect(apply_defaults)
     signals.readers_init.connect(add_reader)
     signals.initialized.connect(forget_contents)
+    signals.initialized.connect(cancel_conversions)
     signals.content_object_init.connect(note_content)
     signals.get_writer.connect(compact_bodies)
     signals.article_generator_init.connect(convert_articles)
     signals.page_generator_init.connect(convert_pages)
     signals.article_generator_finalized.connect(link_lead_photos)
     signals.page_generator_finalized.connect(link_lead_photos)
+    signals.page_generator_finalized.connect(finish_conversions)
     signals.all_generators_finalized.connect(prune_cache)

@@ -108,6 +108,86 @@ def test_cold_and_warm_cache_build_the_same_site_as_no_cache(content, tmp_path, 
     assert problems(caplog) == plain_problems
 
 
+def test_articles_are_read_while_the_pool_still_converts_the_others(content, tmp_path,
+                                                                    monkeypatch):
+    """A cold build's own process reads each article as soon as it is converted, in the
+    order it was handed to the pool, instead of idling until the pool has converted
+    them all (and the pool is stopped once every article and page is read)."""
+    import time
+
+    import tinhoi_content.cache as cache_module
+    from tinhoi_content.reader import TinhoiReader
+
+    plain = snapshot(run_build(content, tmp_path / "plain", TINHOI_CONTENT_CACHE=False, **COMMON))
+    convert, build_process, converted_here = TinhoiReader._convert_file, os.getpid(), []
+
+    def slow_conversion(self, source_path):
+        if os.getpid() == build_process:
+            converted_here.append(source_path)
+        time.sleep(0.05)
+        return convert(self, source_path)
+
+    submitted, waited, stored_at_first_read = [], [], []
+    submit, wait_for = cache_module.Conversions.submit, cache_module.Conversions.wait_for
+
+    def note_submitted(self, paths):
+        submitted.extend(paths)
+        return submit(self, paths)
+
+    def note_waited(self, path):
+        if path in self._pending:
+            waited.append(path)
+        return wait_for(self, path)
+
+    read = TinhoiReader.read
+
+    def note_first_read(self, source_path):
+        if not stored_at_first_read:
+            stored_at_first_read.append(len(cache_entries(content)))
+        return read(self, source_path)
+
+    monkeypatch.setattr(TinhoiReader, "_convert_file", slow_conversion)
+    monkeypatch.setattr(cache_module.Conversions, "submit", note_submitted)
+    monkeypatch.setattr(cache_module.Conversions, "wait_for", note_waited)
+    monkeypatch.setattr(TinhoiReader, "read", note_first_read)
+    pools, make_pool = [], cache_module._pool
+    monkeypatch.setattr(cache_module, "_pool",
+                        lambda *args: pools.append(make_pool(*args)) or pools[-1])
+    sources = len(list(content.rglob("*.md")))
+    site = snapshot(tinhoi_build(content, tmp_path / "site", TINHOI_WORKERS=2))
+
+    assert_same_site(plain, site)
+    assert len(submitted) == sources >= 8
+    assert converted_here == []  # the pool converted them all
+    assert waited == submitted  # read in the order they were handed to the pool
+    assert stored_at_first_read[0] < sources // 2  # read while most were still converting
+    assert len(cache_entries(content)) == sources
+    assert len(pools) == 1 and pools[0]._shutdown_thread  # one pool, stopped
+    # Articles and pages share one cache folder (the workers store pages there too).
+    assert len([p for p in (content.parent / ".cache" / "content").iterdir() if p.is_dir()]) == 1
+
+
+def test_the_settings_fingerprint_is_the_same_before_and_after_pelicans_markdown_reader():
+    """Pelican's Markdown reader (made for ``.mkd`` files) adds the configured extensions
+    and ``meta`` to ``MARKDOWN`` itself: the pages' reader, made after it, must find the
+    articles' cache entries all the same."""
+    import copy
+
+    from pelican.readers import MarkdownReader
+    from pelican.settings import DEFAULT_CONFIG
+    from tinhoi_content.cache import settings_fingerprint
+
+    settings = copy.deepcopy(DEFAULT_CONFIG)
+    settings["MARKDOWN"] = {"extension_configs": {"markdown.extensions.extra": {}},
+                            "output_format": "html5"}
+    before = settings_fingerprint(settings)
+    MarkdownReader(settings)
+    assert "markdown.extensions.meta" in settings["MARKDOWN"]["extensions"]
+    assert settings_fingerprint(settings) == before
+    settings["MARKDOWN"]["extension_configs"]["markdown.extensions.toc"] = {}
+    assert settings_fingerprint(settings) != before
+
+
 def test_one_edit_rewrites_only_the_pages_that_show_the_article(content, tmp_path, caplog):
     output = tinhoi_build(content, tmp_path / "site")
     old_time = 1_000_000_000
