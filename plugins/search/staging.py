@@ -5,6 +5,7 @@ script (``python staging.py job.json``) in the background process that stages a 
 and then becomes Pagefind, while the rest of the site is written (see ``search.py``).
 """
 
+import functools
 import hashlib
 import json
 import logging
@@ -43,19 +44,61 @@ def with_folded_copy(html, weight):
 
     The body is the element carrying ``data-pagefind-body`` (the theme puts it on
     the page's outer ``<article>``), so the paragraph goes before the last
-    ``</article>`` inside ``<main>``.
+    ``</article>`` inside ``<main>``.  The words are those Pagefind indexes: the
+    body's, without its elements carrying ``data-pagefind-ignore`` (the other
+    articles' titles, the share links) — not the menu, the skip link or the footer,
+    whose ``Hoạt động``, ``Chủ đề``, ``Chuyển đến`` every page has.
     """
-    words = folded_words(html)
+    end = html.rfind("</main>")
+    close = html.rfind("</article>", 0, end if end != -1 else len(html))
+    words = folded_words(indexed_part(html, close))
     if not words:
         return html
     paragraph = f'<p data-pagefind-weight="{weight}">{words}</p>'
-    end = html.rfind("</main>")
-    close = html.rfind("</article>", 0, end if end != -1 else len(html))
     if close == -1:
         logger.warning("search: no </article> to hold the folded words in a page; "
                        "'d' will not match 'đ' there")
         return html
     return html[:close] + paragraph + html[close:]
+
+
+def indexed_part(html, close):
+    """The part of ``html`` Pagefind indexes: from the element carrying
+    ``data-pagefind-body`` to ``close`` (the index of its end), without the elements
+    carrying ``data-pagefind-ignore``; the whole page when it has no such body."""
+    marker = html.find(BODY_MARKER)
+    if marker == -1 or close == -1 or close < marker:
+        return html
+    body = html[html.rfind("<", 0, marker):close]
+    parts, position = [], 0
+    while (ignored := _IGNORED.search(body, position)) is not None:
+        parts.append(body[position:ignored.start()])
+        position = _end_of_element(body, ignored)
+    parts.append(body[position:])
+    return "".join(parts)
+
+
+_IGNORED = re.compile(r"<([a-zA-Z][\w-]*)\b[^>]*\bdata-pagefind-ignore\b[^>]*>")
+_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+
+
+def _end_of_element(html, start_tag):
+    """Where the element opened by ``start_tag`` (a match of :data:`_IGNORED`) ends:
+    after its matching end tag, counting the elements of the same name inside it."""
+    name = start_tag.group(1).lower()
+    if name in _VOID or start_tag.group(0).endswith("/>"):
+        return start_tag.end()
+    depth = 1
+    for tag in _same_name_tags(name).finditer(html, start_tag.end()):
+        depth += -1 if tag.group(0).startswith("</") else 1
+        if depth == 0:
+            return tag.end()
+    return len(html)
+
+
+@functools.lru_cache(maxsize=None)
+def _same_name_tags(name):
+    return re.compile(rf"<{name}\b|</{name}\s*>", re.IGNORECASE)
 
 
 def _relative(path, folder):

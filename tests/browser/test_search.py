@@ -56,8 +56,10 @@ def test_search_finds_the_article(browser, server, query, expected, within, requ
     if request.node.callspec.params["server"] == "sharded_demo_server":
         # Each shard scores its pages with its own word statistics, so among pages that
         # match equally well the order across shards of 5 pages is Pagefind's merge,
-        # not one ranking: the article must be found, among the first few.
-        within += 3
+        # not one ranking: the article must be found, among the first few (of the 20 the
+        # page shows; "duong sach" finds it 6th since the menu's "Hoạt động", on every
+        # page, is no longer folded into each page's words).
+        within += 4
     assert expected in titles[:within], titles
     assert errors == []
     # A hit in the hidden folded copy shows the summary, never a run of folded words.

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from search.search import fold_d, folded_words, shards_of, with_folded_copy
+from search.staging import indexed_part
 
 from tests.conftest import run_build
 from tests.perf.test_content_cache import fresh_logs
@@ -33,6 +34,29 @@ def test_folded_copy_goes_inside_the_indexed_article():
             '<article class="card">x</article></article></main>')
     copied = with_folded_copy(html, 1.0)
     assert copied.endswith('<p data-pagefind-weight="1.0">Dường</p></article></main>')
+
+
+PAGE = ('<html><body><a href="#noi-dung">Chuyển đến nội dung chính</a>'
+        '<nav><a href="/chu-de/">Chủ đề</a> <a>Hoạt động Hội</a></nav><main>'
+        '<article data-pagefind-body><h1>Lễ trao học bổng</h1><p>Tại Đà Nẵng.</p>'
+        '<div data-pagefind-ignore><div><aside><h2>Các tin khác</h2>'
+        '<a>Đoàn công tác đến Bình Dương</a></aside></div><div>Động viên</div></div>'
+        '<img src="a.jpg" alt="" data-pagefind-ignore><p>Đường phố.</p>'
+        '<nav data-pagefind-ignore><a>Bài trước: Đêm hội</a></nav>'
+        '</article></main><footer>Địa chỉ: Đống Đa</footer></body></html>')
+
+
+def test_only_the_indexed_words_are_folded():
+    """The menu, the skip link and the footer (on every page), and the parts of the
+    body Pagefind ignores (the other articles' titles), give no folded words: a search
+    for ``hoat dong`` or ``doan`` must not find every page."""
+    copied = with_folded_copy(PAGE, 1.0)
+    assert '<p data-pagefind-weight="1.0">Dà Dường</p></article></main>' in copied
+    assert copied.replace('<p data-pagefind-weight="1.0">Dà Dường</p>', "") == PAGE
+
+
+def test_a_page_without_an_indexed_body_folds_its_words():
+    assert folded_words(indexed_part("<p>Đà Nẵng</p>", -1)) == "Dà"
 
 
 def test_build_writes_a_bundle_for_article_pages(build_site):
