@@ -120,16 +120,16 @@ def _import_plugins(settings_file):
 
 # Where installed libraries live (the standard library's and the environment's folders).
 LIBRARY_FOLDERS = tuple(sorted({os.path.join(os.path.abspath(path), "")
-                                for key in ("stdlib", "platstdlib", "purelib", "platlib")
-                                if (path := sysconfig.get_paths().get(key))}))
+                                for key, path in sysconfig.get_paths().items()
+                                if key in ("stdlib", "platstdlib", "purelib", "platlib")}))
 
 
 def _is_library(module):
     """Whether ``module`` is part of Python or of an installed library (not a plugin, a
     settings file or anything else of the project: those may change between builds)."""
-    files = [getattr(module, "__file__", None)] if getattr(module, "__file__", None) \
-        else list(getattr(module, "__path__", None) or [])
-    return all(os.path.abspath(path).startswith(LIBRARY_FOLDERS) for path in files)
+    file = getattr(module, "__file__", None)
+    paths = [file] if file else list(getattr(module, "__path__", None) or [])
+    return all(os.path.abspath(path).startswith(LIBRARY_FOLDERS) for path in paths)
 
 
 @contextlib.contextmanager

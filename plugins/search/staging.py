@@ -5,7 +5,6 @@ script (``python staging.py job.json``) in the background process that stages a 
 and then becomes Pagefind, while the rest of the site is written (see ``search.py``).
 """
 
-import functools
 import hashlib
 import json
 import logging
@@ -89,16 +88,13 @@ def _end_of_element(html, start_tag):
     if name in _VOID or start_tag.group(0).endswith("/>"):
         return start_tag.end()
     depth = 1
-    for tag in _same_name_tags(name).finditer(html, start_tag.end()):
+    # (``re`` keeps the few patterns compiled: one per tag name.)
+    same_name = re.compile(rf"<{name}\b|</{name}\s*>", re.IGNORECASE)
+    for tag in same_name.finditer(html, start_tag.end()):
         depth += -1 if tag.group(0).startswith("</") else 1
         if depth == 0:
             return tag.end()
     return len(html)
-
-
-@functools.lru_cache(maxsize=None)
-def _same_name_tags(name):
-    return re.compile(rf"<{name}\b|</{name}\s*>", re.IGNORECASE)
 
 
 def _relative(path, folder):

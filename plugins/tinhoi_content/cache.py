@@ -45,6 +45,7 @@ import shutil
 import tempfile
 import zlib
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import markdown
@@ -285,17 +286,6 @@ def _convert_one(source_path):
     return True
 
 
-def convert_in_parallel(reader, source_paths):
-    """Convert every file of ``source_paths`` missing from ``reader``'s cache in processes,
-    and wait for them all.
-
-    Returns the number of files converted.  Does nothing when the cache is off,
-    when fewer than :data:`MIN_PARALLEL` files are missing or with one worker.
-    """
-    conversions = start_converting(reader, source_paths)
-    return 0 if conversions is None else conversions.close()
-
-
 def start_converting(reader, source_paths, conversions=None):
     """Hand every file of ``source_paths`` missing from ``reader``'s cache to worker
     processes, in that order, and return at once the :class:`Conversions` (``None`` when
@@ -334,10 +324,15 @@ class Conversions:
     def submit(self, source_paths):
         """Convert ``source_paths``, in this order, a few files a task (one task a file
         costs the build's process more in handing them out than the overlap saves)."""
-        paths = [path for path in dict.fromkeys(source_paths) if path not in self._pending]
+        paths = [path for path in source_paths if path not in self._pending]
         for start in range(0, len(paths), FILES_A_TASK):
             chunk = paths[start:start + FILES_A_TASK]
-            future = self._pool.submit(_convert_some, chunk)
+            try:
+                future = self._pool.submit(_convert_some, chunk)
+            except BrokenProcessPool as error:  # a worker died: the serial read converts
+                logger.debug("pool broken, %d files left to the build: %s",
+                             len(paths) - start, error)
+                return
             self._pending.update(dict.fromkeys(chunk, future))
 
     def wait_for(self, source_path):
@@ -367,6 +362,5 @@ class Conversions:
 
 __all__ = [
     "DEFAULTS", "ContentCache", "Conversions", "apply_defaults", "cache_root",
-    "code_fingerprint", "convert_in_parallel", "settings_fingerprint", "start_converting",
-    "workers",
+    "code_fingerprint", "settings_fingerprint", "start_converting", "workers",
 ]

@@ -100,7 +100,6 @@ atexit.register(cancel_conversions)
 
 def prune_cache(generators):
     """Once articles and pages are read, drop the cache entries no file needs now."""
-    finish_conversions()
     if not generators:
         return
     settings = generators[0].settings

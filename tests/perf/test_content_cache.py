@@ -167,6 +167,85 @@ def test_articles_are_read_while_the_pool_still_converts_the_others(content, tmp
     assert len([p for p in (content.parent / ".cache" / "content").iterdir() if p.is_dir()]) == 1
 
 
+def test_a_worker_that_dies_leaves_its_files_to_the_build_process(content, tmp_path,
+                                                                  monkeypatch, caplog):
+    """A worker killed while converting (out of memory, a crash in a C library) breaks
+    the pool: the build's own process converts what is left, and the site and the
+    problems it reports are those of a build without the pool."""
+    import time
+
+    import tinhoi_content.tinhoi_content as plugin
+    from tinhoi_content.reader import TinhoiReader
+
+    (content / "2019" / "loi.md").write_text(  # a problem to report the same way
+        "---\ntitle: Bài lỗi\ndate: 2019-05-01 08:00\ncategory: Tin tức\nghichu: lạ\n---\nx\n",
+        encoding="utf-8")
+    caplog.set_level(logging.WARNING)
+    fresh_logs()
+    plain = snapshot(run_build(content, tmp_path / "plain", TINHOI_CONTENT_CACHE=False, **COMMON))
+    plain_problems = problems(caplog)
+    assert plain_problems
+    caplog.clear()
+    convert, build_process = TinhoiReader._convert_file, os.getpid()
+
+    def dying(self, source_path):
+        if os.getpid() != build_process:
+            os._exit(1)
+        return convert(self, source_path)
+
+    def pages_once_broken(generator):  # the pages are handed to a pool already broken
+        deadline = time.monotonic() + 10
+        while not plugin._conversions._pool._broken and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return convert_pages(generator)
+
+    convert_pages = plugin.convert_pages
+    monkeypatch.setattr(TinhoiReader, "_convert_file", dying)
+    monkeypatch.setattr(plugin, "convert_pages", pages_once_broken)
+    site = snapshot(tinhoi_build(content, tmp_path / "site", TINHOI_WORKERS=2))
+    assert_same_site(plain, site)
+    assert problems(caplog) == plain_problems
+    assert len(cache_entries(content)) == len(list(content.rglob("*.md")))
+
+
+def test_a_build_that_fails_after_reading_leaves_no_pool_behind(content, tmp_path,
+                                                                monkeypatch):
+    """A build that fails before its pages are read never stops its pool itself: the next
+    build of the process does, and does not hand its files to the old pool's workers
+    (made with the last build's settings, they would convert for the wrong cache)."""
+    import tinhoi_content.tinhoi_content as plugin
+    from tinhoi_content.reader import TinhoiReader
+
+    def broken_plugin(generator):
+        raise RuntimeError("a plugin failed")
+
+    monkeypatch.setattr(plugin, "link_lead_photos", broken_plugin)
+    with pytest.raises(RuntimeError, match="a plugin failed"):
+        tinhoi_build(content, tmp_path / "site", TINHOI_WORKERS=2)
+    assert plugin._conversions is not None  # left open by the failed build
+    workers = list(plugin._conversions._pool._processes.values())
+    assert workers and all(worker.is_alive() for worker in workers)
+    monkeypatch.undo()
+
+    convert, build_process, converted_here = TinhoiReader._convert_file, os.getpid(), []
+
+    def noting(self, source_path):
+        if os.getpid() == build_process:
+            converted_here.append(source_path)
+        return convert(self, source_path)
+
+    monkeypatch.setattr(TinhoiReader, "_convert_file", noting)
+    # Another setting that matters: every file is converted again, into another folder.
+    site = tinhoi_build(content, tmp_path / "site", TINHOI_WORKERS=2,
+                        TINHOI_EXTRA_FIELDS=("ghichu",))
+    assert (site / "index.html").is_file()
+    assert converted_here == []  # all converted by the new build's pool
+    for worker in workers:
+        worker.join(10)
+    assert not any(worker.is_alive() for worker in workers)
+    assert plugin._conversions is None
+
+
 def test_the_settings_fingerprint_is_the_same_before_and_after_pelicans_markdown_reader():
     """Pelican's Markdown reader (made for ``.mkd`` files) adds the configured extensions
     and ``meta`` to ``MARKDOWN`` itself: the pages' reader, made after it, must find the

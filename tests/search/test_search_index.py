@@ -55,6 +55,12 @@ def test_only_the_indexed_words_are_folded():
     assert copied.replace('<p data-pagefind-weight="1.0">Dà Dường</p>', "") == PAGE
 
 
+def test_an_ignored_element_left_open_hides_only_the_rest_of_the_body():
+    page = ('<main><article data-pagefind-body><p>Đà Nẵng</p><div data-pagefind-ignore>'
+            '<div>Đoàn</div><p>Đường</p></article></main><footer>Đống Đa</footer>')
+    assert '<p data-pagefind-weight="1.0">Dà</p></article>' in with_folded_copy(page, 1.0)
+
+
 def test_a_page_without_an_indexed_body_folds_its_words():
     assert folded_words(indexed_part("<p>Đà Nẵng</p>", -1)) == "Dà"
 
