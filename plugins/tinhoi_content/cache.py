@@ -62,6 +62,8 @@ DEFAULTS = {
     "TINHOI_CONTENT_CACHE": True,
     # Processes converting uncached files; None: one per CPU; 1: no pool.
     "TINHOI_WORKERS": None,
+    # Markdown's pattern searches skipped for texts that cannot match (see prefilter.py).
+    "TINHOI_MARKDOWN_PREFILTER": True,
 }
 
 # Settings that change what the reader makes of a file.

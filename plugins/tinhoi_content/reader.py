@@ -11,6 +11,7 @@ from .cache import ContentCache
 from .compact import remember_packed
 from .contract import Problem, _display_path, check_file
 from .links_markdown import ContentLinkExtension
+from .prefilter import prefilter_markdown
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +35,8 @@ class TinhoiReader(BaseReader):
         self._links = ContentLinkExtension(self._content_root)
         # One Markdown instance for every file: building one per file costs ~5% of a build.
         self._markdown = Markdown(**_markdown_options(settings, self._links))
+        if content_cache.get(settings, "TINHOI_MARKDOWN_PREFILTER"):
+            prefilter_markdown(self._markdown)  # the same HTML, with less pattern matching
         if cache is _FROM_SETTINGS:
             cache = ContentCache(settings) if content_cache.get(
                 settings, "TINHOI_CONTENT_CACHE") else None
