@@ -43,7 +43,9 @@ page holds a copy of the context: this bounds the memory the queue takes);
 are, for a build written to a fresh folder (``tinhoi build`` sets it);
 ``RENDER_TEMPLATE_CACHE`` (``True``) — keep the compiled templates in
 ``RENDER_CACHE_PATH/templates`` for every generator and the next builds (see
-:mod:`.templates`; only with ``RENDER_CACHE``).
+:mod:`.templates`; only with ``RENDER_CACHE``);
+``RENDER_ESCAPE_MEMO`` (``True``) — templates remember the escaped form of short texts
+(see :mod:`.escape`; the same bytes).
 """
 
 import hashlib
@@ -58,6 +60,7 @@ from pelican import signals
 from pelican.contents import Article, Page
 from pelican.writers import FileOverwriteFailedError, Writer
 
+from .escape import forget_escaped, remember_escaped_texts
 from .fingerprint import Fingerprinter
 from .memo import CONTENT_LISTS, RenderMemo, build_fingerprint, memo_path, prune_memos
 from .memory import release_page_memory
@@ -83,6 +86,7 @@ DEFAULTS = {
     "RENDER_BATCH": 500,
     "RENDER_PREVIOUS_OUTPUT": None,
     "RENDER_TEMPLATE_CACHE": True,
+    "RENDER_ESCAPE_MEMO": True,
 }
 
 
@@ -100,6 +104,7 @@ def apply_defaults(pelican):
         load_slugs(_slugs_path(pelican.settings))
     _compiled.clear()
     _compiled["caches"] = {}
+    forget_escaped()
 
 
 # The build's template caches, one per set of Jinja options (see :mod:`.templates`).
@@ -111,6 +116,14 @@ def _templates_root(settings):
     if not (settings.get("RENDER_CACHE", True) and settings.get("RENDER_TEMPLATE_CACHE", True)):
         return None
     return os.path.join(_cache_root(settings), "templates")
+
+
+def escape_with_memo(generator):
+    """The generator's templates remember the escaped form of short texts (see
+    :mod:`.escape`)."""
+    env = getattr(generator, "env", None)
+    if env is not None and generator.settings.get("RENDER_ESCAPE_MEMO", True):
+        remember_escaped_texts(env)
 
 
 def share_compiled_templates(generator):
@@ -594,6 +607,7 @@ def register():
     signals.initialized.connect(apply_defaults)
     signals.get_writer.connect(get_writer)
     signals.generator_init.connect(share_compiled_templates)
+    signals.generator_init.connect(escape_with_memo)
     signals.finalized.connect(forget_unused_templates)
     signals.finalized.connect(keep_slugs)
     # Once the articles' metadata is final (after every other plugin's pass over them:
