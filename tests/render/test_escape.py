@@ -2,7 +2,6 @@
 
 from jinja2 import DictLoader, Environment
 from markupsafe import Markup
-
 from render.escape import MemoEscapeTemplate, escape, forget_escaped, remember_escaped_texts
 
 TEMPLATE = ("{{ text }}|{{ safe }}|{{ number }}|{{ none }}|{{ missing }}|{{ long }}"

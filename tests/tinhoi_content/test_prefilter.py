@@ -6,15 +6,14 @@ import sys
 
 import markdown
 import pytest
-
-from tests.conftest import FIXTURES, ROOT, pelican_settings
 from tinhoi_content.prefilter import (
     NEEDLES,
     Prefiltered,
     needles_of,
-    prefilter_markdown,
 )
 from tinhoi_content.reader import TinhoiReader
+
+from tests.conftest import FIXTURES, ROOT, pelican_settings
 
 sys.path.insert(0, str(ROOT / "bench"))
 from gen_corpus import article as corpus_article  # noqa: E402
@@ -106,7 +105,7 @@ RICH = """\
 
 Hội Khuyến học *quận* **Cầu Giấy** và _Đống Đa_ ký kết `chương trình` [phối hợp][pp],
 xem [trang](http://a.vn "Tên") và ![ảnh](anh.jpg){: .rong } hoặc <http://hoi.vn>,
-<hoi@a.vn>, &copy; &#169; a & b, 2 < 3 > 1, \\*không nghiêng\\*, dòng  
+<hoi@a.vn>, &copy; &#169; a & b, 2 < 3 > 1, \\*không nghiêng\\*, dòng\x20\x20
 sau ngắt dòng.[^1] HĐND đã dự.
 
 [pp]: http://a.vn/pp "Chương trình"
