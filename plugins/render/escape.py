@@ -15,8 +15,8 @@ from markupsafe import escape as markupsafe_escape
 # Texts longer than this are escaped each time (an article's summary, shown once or
 # twice): remembering them would keep them alive for nothing.
 REMEMBERED_LENGTH = 256
-# The memo is emptied when it holds this many texts (a few MB at most).
-REMEMBERED_TEXTS = 50_000
+# The memo is emptied when it holds this many texts (about 3 MB).
+REMEMBERED_TEXTS = 20_000
 
 _escaped = {}
 

@@ -307,6 +307,7 @@ class RenderWriter(Writer):
                         self._seconds, self._processes)
             self._memo, self._shared = None, []
             self._fingerprinter = Fingerprinter()
+            forget_escaped()
             release_page_memory()
         # Said once the memo is let go: what starts then does not add to its peak.
         if self._rendered > rendered:

@@ -252,3 +252,33 @@ def test_a_damaged_slugs_file_only_means_slugifying_again(tmp_path, monkeypatch)
     monkeypatch.setattr(slugs, "_known", {})
     slugs.load_slugs(str(path))
     assert slugs._known
+
+
+def test_an_objects_attributes_are_digested_once_a_build_and_paginators_kept():
+    """A list page of a later batch shows articles an earlier batch showed: the digest of
+    the attributes read from each is kept when a batch's digests are dropped (its fields'
+    own digests are not), and so is a listing's paginator, which its pages share."""
+    from pelican.paginator import Paginator
+
+    article = Article("<p>Thân bài</p>", metadata={
+        "title": "Ký kết", "date": SafeDatetime(2018, 8, 17, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))},
+        settings=DEFAULT_CONFIG, source_path="/nd/ky-ket.md")
+    reads = []
+
+    def read(obj, name):
+        reads.append(name)
+        return getattr(obj, name)
+
+    fingerprinter = Fingerprinter()
+    names = ("date", "title")
+    first = fingerprinter.attributes(article, names, read)
+    assert reads == ["date", "title"]
+    paginator = Paginator("index.html", "", [article], DEFAULT_CONFIG, 10)
+    listed = fingerprinter.digest(paginator)
+    fingerprinter.forget()
+    assert fingerprinter.attributes(article, names, read) == first
+    assert reads == ["date", "title"]  # not read (nor digested) again
+    assert fingerprinter._field_digests == {}  # the fields' own digests were dropped
+    assert fingerprinter._shared[id(paginator)][1] == listed
+    fingerprinter.attributes(article, ("title",), read)  # another set: its field again
+    assert reads == ["date", "title", "title"]

@@ -378,7 +378,9 @@ def test_reads_recalled_from_earlier_batches_are_those_digested_anew(site, caplo
         return memo_reads(site)
 
     monkeypatch.setattr(render.memo.RenderMemo, "recall", counted)
-    build(site, "site", caplog, **PARALLEL)
+    # Batches of ten pages: this process meets reads the other process made in earlier
+    # batches (those it made itself it keeps for the build).
+    build(site, "site", caplog, **{**PARALLEL, "RENDER_BATCH": 10})
     assert any(recalled)  # by the pages this process rendered, from the second batch on
     with_recall = memo_reads(site)
     assert with_recall == digest_every_read()
