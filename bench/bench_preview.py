@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
-from bench_build import edit_one_article, tinhoi_settings  # noqa: E402
+from bench_build import compile_project, edit_one_article, tinhoi_settings  # noqa: E402
 from gen_corpus import generate  # noqa: E402
 
 from tinhoi.devserver import SpareBuild, run_build  # noqa: E402
@@ -63,6 +63,7 @@ def main():
                         help="no build started ahead: a new process for each build")
     args = parser.parse_args()
     where = "/dev/shm" if args.tmpfs else None
+    compile_project()
     with tempfile.TemporaryDirectory(prefix="tinhoi-preview-", dir=where) as base:
         work = Path(base)
         generate(work, args.articles, 0)

@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_build import edit_one_article, tinhoi_settings  # noqa: E402
+from bench_build import compile_project, edit_one_article, tinhoi_settings  # noqa: E402
 from gen_corpus import generate  # noqa: E402
 
 # The signals that end each phase, in the order Pelican sends them, with what the phase
@@ -166,6 +166,7 @@ def main():
         child(*args.child, args.profile)
         return
     scenarios = [s for s in args.scenarios.split(",") if s]
+    compile_project()
     with tempfile.TemporaryDirectory(prefix="tinhoi-phases-",
                                      dir="/dev/shm" if args.tmpfs else None) as folder:
         work = Path(folder)
