@@ -86,9 +86,11 @@ def test_cold_and_warm_cache_build_the_same_site_as_no_cache(content, tmp_path, 
                                               encoding="utf-8")
     caplog.set_level(logging.WARNING)
     fresh_logs()
-    # The plain build: no cache, and Markdown's own pattern matching (no prefilter).
+    # The plain build: no cache, Markdown's own pattern matching (no prefilter), every
+    # value escaped anew.
     plain = snapshot(run_build(content, tmp_path / "plain", TINHOI_CONTENT_CACHE=False,
-                               TINHOI_MARKDOWN_PREFILTER=False, **COMMON))
+                               TINHOI_MARKDOWN_PREFILTER=False, RENDER_ESCAPE_MEMO=False,
+                               **COMMON))
     plain_problems = problems(caplog)
     assert len(plain_problems) >= 10
     assert not (content.parent / ".cache" / "content").exists()
@@ -184,9 +186,11 @@ def test_a_worker_that_dies_leaves_its_files_to_the_build_process(content, tmp_p
         encoding="utf-8")
     caplog.set_level(logging.WARNING)
     fresh_logs()
-    # The plain build: no cache, and Markdown's own pattern matching (no prefilter).
+    # The plain build: no cache, Markdown's own pattern matching (no prefilter), every
+    # value escaped anew.
     plain = snapshot(run_build(content, tmp_path / "plain", TINHOI_CONTENT_CACHE=False,
-                               TINHOI_MARKDOWN_PREFILTER=False, **COMMON))
+                               TINHOI_MARKDOWN_PREFILTER=False, RENDER_ESCAPE_MEMO=False,
+                               **COMMON))
     plain_problems = problems(caplog)
     assert plain_problems
     caplog.clear()
