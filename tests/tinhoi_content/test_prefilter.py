@@ -86,17 +86,25 @@ def reader_markdown(prefilter):
     return TinhoiReader(settings, cache=None)._markdown
 
 
-def test_the_reader_prefilters_markdown_unless_turned_off():
-    def wrapped(md):
-        return sum(isinstance(getattr(processor, name, None), Prefiltered)
-                   for processor in [*md.parser.blockprocessors, *md.inlinePatterns,
-                                     *md.treeprocessors]
-                   for name in ("RE", "SEARCH_RE", "compiled_re", "HEADER_RE", "BLOCK_RE"))
+def wrapped(md):
+    return sum(isinstance(getattr(processor, name, None), Prefiltered)
+               for processor in [*md.parser.blockprocessors, *md.inlinePatterns,
+                                 *md.treeprocessors]
+               for name in ("RE", "SEARCH_RE", "compiled_re", "HEADER_RE", "BLOCK_RE"))
 
-    # Every block quote, heading, list, link, emphasis… test of Markdown 3.x.
+
+@pytest.mark.skipif(not markdown.__version__.startswith("3.11"),
+                    reason="the table lists Markdown 3.11's expressions; another release's "
+                           "are left unwrapped (the same HTML, only slower)")
+def test_the_reader_prefilters_markdowns_expressions():
+    # Every block quote, heading, reference, link, emphasis… expression.
     assert wrapped(reader_markdown(True)) >= 20
+
+
+def test_turned_off_the_reader_leaves_markdown_untouched():
     assert wrapped(reader_markdown(False)) == 0
-    # The class's own expression is untouched (other Markdown objects of the process).
+    # Turned on, the class's own expression is untouched (other Markdown objects).
+    reader_markdown(True)
     assert not isinstance(markdown.blockprocessors.BlockQuoteProcessor.RE, Prefiltered)
 
 
