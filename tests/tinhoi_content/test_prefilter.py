@@ -93,9 +93,13 @@ def wrapped(md):
                for name in ("RE", "SEARCH_RE", "compiled_re", "HEADER_RE", "BLOCK_RE"))
 
 
-@pytest.mark.skipif(not markdown.__version__.startswith("3.11"),
-                    reason="the table lists Markdown 3.11's expressions; another release's "
-                           "are left unwrapped (the same HTML, only slower)")
+# The table lists Markdown 3.11's expressions; another release's are left unwrapped (the
+# same HTML, only slower).
+LISTED_RELEASE = pytest.mark.skipif(not markdown.__version__.startswith("3.11"),
+                                    reason="Markdown's expressions are not those listed")
+
+
+@LISTED_RELEASE
 def test_the_reader_prefilters_markdowns_expressions():
     # Every block quote, heading, reference, link, emphasis… expression.
     assert wrapped(reader_markdown(True)) >= 20
@@ -182,6 +186,7 @@ def test_prefiltered_markdown_gives_the_same_html():
     assert count > 300
 
 
+@LISTED_RELEASE
 def test_prefilter_skips_the_matching_of_blocks_that_cannot_match(monkeypatch):
     """The point of it: a paragraph of plain text is not searched for a block quote."""
     md = reader_markdown(True)
