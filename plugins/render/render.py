@@ -45,7 +45,9 @@ are, for a build written to a fresh folder (``tinhoi build`` sets it);
 ``RENDER_CACHE_PATH/templates`` for every generator and the next builds (see
 :mod:`.templates`; only with ``RENDER_CACHE``);
 ``RENDER_ESCAPE_MEMO`` (``True``) — templates remember the escaped form of short texts
-(see :mod:`.escape`; the same bytes).
+(see :mod:`.escape`; the same bytes);
+``RENDER_PERIOD_ARCHIVES`` (``True``) — Pelican's year, month and day archives grouped in
+one pass, not one per period (see :mod:`.archives`; the same lists).
 """
 
 import hashlib
@@ -60,6 +62,7 @@ from pelican import signals
 from pelican.contents import Article, Page
 from pelican.writers import FileOverwriteFailedError, Writer
 
+from .archives import install as install_period_archives
 from .escape import forget_escaped, remember_escaped_texts
 from .fingerprint import Fingerprinter
 from .memo import CONTENT_LISTS, RenderMemo, build_fingerprint, memo_path, prune_memos
@@ -87,6 +90,7 @@ DEFAULTS = {
     "RENDER_PREVIOUS_OUTPUT": None,
     "RENDER_TEMPLATE_CACHE": True,
     "RENDER_ESCAPE_MEMO": True,
+    "RENDER_PERIOD_ARCHIVES": True,
 }
 
 
@@ -605,6 +609,7 @@ def flush_before_last_generator(generators):
 def register():
     """Connect the writer, the URL fixing and the flush to Pelican's signals."""
     remember_slugs()
+    install_period_archives()
     signals.initialized.connect(apply_defaults)
     signals.get_writer.connect(get_writer)
     signals.generator_init.connect(share_compiled_templates)

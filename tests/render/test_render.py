@@ -16,7 +16,8 @@ from tests.conftest import pelican_settings, reset_pelican_signals
 from tests.perf.test_content_cache import COMMON, assert_same_site, fresh_logs, snapshot
 
 ARTICLE = Path("2019") / "so-ket-mot-nam-chuong-trinh-phoi-hop-cau-giay.md"
-PLAIN = {"RENDER_CACHE": False, "RENDER_PROCESSES": 1, "RENDER_ESCAPE_MEMO": False}
+PLAIN = {"RENDER_CACHE": False, "RENDER_PROCESSES": 1, "RENDER_ESCAPE_MEMO": False,
+         "RENDER_PERIOD_ARCHIVES": False}
 # Two processes even for a handful of pages, and the queue written in batches of 40
 # pages (113 pages: 3 batches), so the forked and batched paths are what is tested.
 PARALLEL = {"RENDER_PROCESSES": 2, "RENDER_MIN_PARALLEL": 1, "RENDER_BATCH": 40}
