@@ -29,7 +29,7 @@ S3_ENDPOINT ?=
 AWS ?= aws
 
 .PHONY: help venv html clean regenerate serve devserver publish check test lint bench bench-images bench-phases \
-	bench-preview \
+	bench-preview bench-instructions \
 	new import rsync_upload s3_upload
 
 help:
@@ -46,6 +46,7 @@ help:
 	@echo "make bench       đo tốc độ dựng (N=$(N) bài)"
 	@echo "make bench-phases  thời gian dựng theo từng giai đoạn (N=$(N) bài)"
 	@echo "make bench-preview thời gian dựng lại bản xem trước sau khi sửa (N=$(N) bài)"
+	@echo "make bench-instructions  số lệnh máy của một lần dựng (callgrind; AGAINST=rev để so)"
 	@echo "make clean       xoá $(OUTPUT)/ và bản xem trước"
 
 $(VENV)/.installed: pyproject.toml
@@ -123,3 +124,8 @@ bench-phases: venv
 
 bench-preview: venv
 	$(PY) bench/bench_preview.py --articles $(N)
+
+# Instructions of a cold build of 300 articles (callgrind), against AGAINST=<git rev> too.
+AGAINST ?=
+bench-instructions: venv
+	$(PY) bench/instructions.py --articles 300 $(if $(AGAINST),--against $(AGAINST))

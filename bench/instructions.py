@@ -1,0 +1,148 @@
+"""Instructions a cold build executes, counted by valgrind's callgrind: a measure of a
+small change that this machine's noise cannot hide.
+
+    python bench/instructions.py --articles 300 [--processes 1] [--against REV] [--top 15]
+
+Wall and CPU times here vary by up to 50% from one hour to the next, so a change saving
+3% of a build cannot be seen in them; the number of instructions a build executes varies
+by less than 0.1% from run to run.  The script generates the benchmark corpus
+(bench/gen_corpus.py), builds it cold (no output, no cache) under callgrind, and prints
+the instructions of every process of the build with the functions (of C: Python's
+interpreter, ``re``, BLAKE2…) that executed the most.  With ``--processes 1``
+(the default) the build renders and converts in its own process and without the search
+index, so all of it is one count; ``--processes 2`` is the build as ``make html`` runs
+it (a forked process's count also holds its parent's before the fork: compare such
+totals only with each other).  ``--against REV`` builds the same corpus with the
+plugins, theme and ``tinhoi`` package of a git revision as well (byte-compiled like
+this tree's), and prints both counts and their ratio.
+
+A build of 300 articles takes about three minutes under callgrind (two builds run at
+once with ``--against``).  Needs valgrind (Debian's ``valgrind`` package).
+"""
+
+import argparse
+import concurrent.futures
+import glob
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_build import compile_project  # noqa: E402
+from gen_corpus import generate  # noqa: E402
+
+TOTALS = re.compile(r"^(?:summary|totals):\s+(\d+)", re.MULTILINE)
+
+
+def settings_file(work, tree, processes):
+    """Settings of the project in ``tree`` pointed at the corpus in ``work``."""
+    path = work / f"instructions-{tree.name}.py"
+    lines = [f"exec(open({str(tree / 'pelicanconf.py')!r}, encoding='utf-8').read())",
+             f"PATH = {str(work / 'content')!r}", f"OUTPUT_PATH = {str(work / 'output')!r}",
+             f"THEME = {str(tree / 'theme')!r}", f"PLUGIN_PATHS = [{str(tree / 'plugins')!r}]",
+             "SITEURL = 'https://tinhoi.example.org'", "RELATIVE_URLS = False"]
+    if processes == 1:
+        lines += ["SEARCH_ENABLED = False", "RENDER_PROCESSES = 1", "TINHOI_WORKERS = 1"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def counted_build(work, tree, processes):
+    """Run a cold build of ``work`` with the project in ``tree`` under callgrind; return
+    ``[(instructions, command, output file)]``, one per process."""
+    for folder in ("output", ".cache"):
+        shutil.rmtree(work / folder, ignore_errors=True)
+    counts = work / f"callgrind-{tree.name}"
+    shutil.rmtree(counts, ignore_errors=True)
+    counts.mkdir()
+    command = ["valgrind", "--tool=callgrind", "--trace-children=yes",
+               f"--callgrind-out-file={counts}/cg.%p",
+               sys.executable, "-m", "tinhoi", "build", "-s",
+               str(settings_file(work, tree, processes))]
+    done = subprocess.run(command, cwd=tree, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"the build failed under callgrind:\n{done.stderr[-3000:]}")
+    processes_counted = []
+    for path in sorted(glob.glob(str(counts / "cg.*"))):
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+        found = TOTALS.search(text)
+        command_line = re.search(r"^cmd:\s*(.*)$", text, re.MULTILINE)
+        if found:
+            processes_counted.append((int(found.group(1)),
+                                      command_line.group(1)[:70] if command_line else "?", path))
+    return processes_counted
+
+
+def top_functions(path, count):
+    """The ``count`` functions with the most instructions in one callgrind output."""
+    done = subprocess.run(["callgrind_annotate", path], capture_output=True, text=True,
+                          check=False)
+    rows = [line for line in done.stdout.splitlines() if re.match(r"^\s*[\d,]+ \(", line)]
+    return [re.sub(r"\[.*\]$", "", row).replace("/tmp/python-build", "…").rstrip()
+            for row in rows[1:count + 1]]
+
+
+def checkout(revision, folder):
+    """The plugins, theme, ``tinhoi`` package and settings of ``revision`` in ``folder``."""
+    archive = subprocess.run(["git", "archive", revision, "plugins", "theme", "tinhoi",
+                              "pelicanconf.py"], cwd=ROOT, capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    import compileall
+
+    for name in ("plugins", "tinhoi"):
+        compileall.compile_dir(str(folder / name), quiet=1)
+    return folder
+
+
+def report(name, counted, top):
+    total = sum(count for count, _, _ in counted)
+    print(f"{name}: {total:,} instructions in {len(counted)} process(es)")
+    for count, command, _ in counted:
+        print(f"  {count:>16,}  {command}")
+    if top and counted:
+        print("  the functions with the most instructions in its first process:")
+        for row in top_functions(counted[0][2], top):
+            print(f"    {row[:150]}")
+    return total
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=300)
+    parser.add_argument("--processes", type=int, choices=(1, 2), default=1)
+    parser.add_argument("--against", metavar="REV", help="also count a git revision's build")
+    parser.add_argument("--top", type=int, default=15)
+    args = parser.parse_args()
+    if shutil.which("valgrind") is None:
+        raise SystemExit("valgrind is not installed (Debian: apt-get install valgrind)")
+    compile_project()
+    with tempfile.TemporaryDirectory(prefix="tinhoi-instructions-", dir="/dev/shm"
+                                     if os.path.isdir("/dev/shm") else None) as folder:
+        base = Path(folder)
+        generate(base / "now", args.articles, 0)
+        jobs = [("this tree", base / "now", ROOT)]
+        if args.against:
+            shutil.copytree(base / "now" / "content", base / "then" / "content")
+            jobs.append((args.against, base / "then",
+                         checkout(args.against, Path(tempfile.mkdtemp(dir=folder)))))
+        print(f"articles: {args.articles}  processes: {args.processes}", flush=True)
+        # Both builds at once: one core each (callgrind runs a process on one core).
+        with concurrent.futures.ThreadPoolExecutor(len(jobs)) as pool:
+            futures = [pool.submit(counted_build, work, tree, args.processes)
+                       for _, work, tree in jobs]
+            results = [future.result() for future in futures]
+        totals = [report(name, counted, args.top)
+                  for (name, _, _), counted in zip(jobs, results, strict=True)]
+        if len(totals) == 2 and totals[1]:
+            print(f"this tree / {args.against}: {totals[0] / totals[1]:.4f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,22 @@
+"""bench/instructions.py: instructions of a cold build, counted by callgrind."""
+
+import re
+import shutil
+
+import pytest
+
+from tests.perf import run_bench_script
+
+
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed")
+def test_instruction_counts_of_one_tree_built_twice_agree_closely():
+    output = run_bench_script("instructions.py", "--articles", "6", "--top", "2",
+                              "--against", "HEAD")
+    totals = [int(total.replace(",", "")) for total in
+              re.findall(r"^(?:this tree|HEAD): ([\d,]+) instructions", output, re.MULTILINE)]
+    assert len(totals) == 2 and all(total > 10**9 for total in totals)  # a whole build
+    ratio = float(re.search(r"^this tree / HEAD: ([\d.]+)$", output, re.MULTILINE).group(1))
+    # The same code (the tree is HEAD's, or a commit's edits away): the measure is steady
+    # to well under the few per cent a change is measured by.
+    assert 0.97 < ratio < 1.03
+    assert "_PyEval_EvalFrameDefault" in output  # the functions with the most instructions
