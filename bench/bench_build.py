@@ -53,15 +53,16 @@ SYSTEMS = ("tinhoi", "pelican", "hugo")
 HUGO_SITE = ROOT / "bench" / "hugo"
 
 
-def tinhoi_settings(work, output, cache=True):
-    """Project settings pointed at the corpus, with absolute theme and plugin paths."""
-    path = work / "benchconf.py"
+def tinhoi_settings(work, output, cache=True, tree=ROOT, extra="", name="benchconf.py"):
+    """Project settings (of the project at ``tree``) pointed at the corpus, with absolute
+    theme and plugin paths, then the ``extra`` lines."""
+    path = work / name
     path.write_text(
-        f"exec(open({str(ROOT / 'pelicanconf.py')!r}, encoding='utf-8').read())\n"
+        f"exec(open({str(tree / 'pelicanconf.py')!r}, encoding='utf-8').read())\n"
         f"PATH = {str(work / 'content')!r}\nOUTPUT_PATH = {str(output)!r}\n"
-        f"THEME = {str(ROOT / 'theme')!r}\nPLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n"
+        f"THEME = {str(tree / 'theme')!r}\nPLUGIN_PATHS = [{str(tree / 'plugins')!r}]\n"
         "SITEURL = 'https://tinhoi.example.org'\nRELATIVE_URLS = False\n"
-        f"TINHOI_CONTENT_CACHE = {cache!r}\n",
+        f"TINHOI_CONTENT_CACHE = {cache!r}\n" + extra,
         encoding="utf-8",
     )
     return path
@@ -236,15 +237,15 @@ def report(results, articles, scenarios, systems):
                   f"{ratio(medians, name, scenario, 'hugo', 7)}")
 
 
-def compile_project():
-    """Byte-compile the project's own modules, as ``make venv`` does (and pip does for
-    Pelican's): every system is then timed loading compiled code, also where
-    ``PYTHONDONTWRITEBYTECODE`` is set (this machine sets it; without it, a build of
-    tinhoi compiled its plugins every time, 0.3-0.45 s, and Pelican nothing)."""
+def compile_project(root=ROOT):
+    """Byte-compile the project's own modules (of the tree at ``root``), as ``make venv``
+    does (and pip does for Pelican's): every system is then timed loading compiled code,
+    also where ``PYTHONDONTWRITEBYTECODE`` is set (this machine sets it; without it, a
+    build of tinhoi compiled its plugins every time, 0.3-0.45 s, and Pelican nothing)."""
     import compileall
 
     for folder in ("plugins", "tinhoi"):
-        compileall.compile_dir(str(ROOT / folder), quiet=1)
+        compileall.compile_dir(str(Path(root) / folder), quiet=1)
 
 
 def main():

@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_build import compile_project  # noqa: E402
+from bench_build import compile_project, tinhoi_settings  # noqa: E402
 from gen_corpus import generate  # noqa: E402
 
 TOTALS = re.compile(r"^(?:summary|totals):\s+(\d+)", re.MULTILINE)
@@ -42,15 +42,9 @@ TOTALS = re.compile(r"^(?:summary|totals):\s+(\d+)", re.MULTILINE)
 
 def settings_file(work, tree, processes):
     """Settings of the project in ``tree`` pointed at the corpus in ``work``."""
-    path = work / f"instructions-{tree.name}.py"
-    lines = [f"exec(open({str(tree / 'pelicanconf.py')!r}, encoding='utf-8').read())",
-             f"PATH = {str(work / 'content')!r}", f"OUTPUT_PATH = {str(work / 'output')!r}",
-             f"THEME = {str(tree / 'theme')!r}", f"PLUGIN_PATHS = [{str(tree / 'plugins')!r}]",
-             "SITEURL = 'https://tinhoi.example.org'", "RELATIVE_URLS = False"]
-    if processes == 1:
-        lines += ["SEARCH_ENABLED = False", "RENDER_PROCESSES = 1", "TINHOI_WORKERS = 1"]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    one = "SEARCH_ENABLED = False\nRENDER_PROCESSES = 1\nTINHOI_WORKERS = 1\n"
+    return tinhoi_settings(work, work / "output", tree=tree, name=f"instructions-{tree.name}.py",
+                           extra=one if processes == 1 else "")
 
 
 def counted_build(work, tree, processes):
@@ -91,12 +85,12 @@ def top_functions(path, count):
 def checkout(revision, folder):
     """The plugins, theme, ``tinhoi`` package and settings of ``revision`` in ``folder``."""
     archive = subprocess.run(["git", "archive", revision, "plugins", "theme", "tinhoi",
-                              "pelicanconf.py"], cwd=ROOT, capture_output=True, check=True)
+                              "pelicanconf.py"], cwd=ROOT, capture_output=True, check=False)
+    if archive.returncode != 0:
+        raise SystemExit(f"--against {revision}: not a revision of this repository "
+                         f"({archive.stderr.decode('utf-8', 'replace').strip()})")
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
-    import compileall
-
-    for name in ("plugins", "tinhoi"):
-        compileall.compile_dir(str(folder / name), quiet=1)
+    compile_project(folder)
     return folder
 
 
@@ -126,12 +120,13 @@ def main():
     with tempfile.TemporaryDirectory(prefix="tinhoi-instructions-", dir="/dev/shm"
                                      if os.path.isdir("/dev/shm") else None) as folder:
         base = Path(folder)
+        then = checkout(args.against, Path(tempfile.mkdtemp(dir=folder))) \
+            if args.against else None
         generate(base / "now", args.articles, 0)
         jobs = [("this tree", base / "now", ROOT)]
-        if args.against:
+        if then is not None:
             shutil.copytree(base / "now" / "content", base / "then" / "content")
-            jobs.append((args.against, base / "then",
-                         checkout(args.against, Path(tempfile.mkdtemp(dir=folder)))))
+            jobs.append((args.against, base / "then", then))
         print(f"articles: {args.articles}  processes: {args.processes}", flush=True)
         # Both builds at once: one core each (callgrind runs a process on one core).
         with concurrent.futures.ThreadPoolExecutor(len(jobs)) as pool:

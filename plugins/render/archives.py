@@ -12,12 +12,8 @@ Pelican's test does (a content object has no ``__eq__`` of its own).
 Setting: ``RENDER_PERIOD_ARCHIVES`` (``True``); ``False`` leaves Pelican's method at work.
 """
 
-import logging
-
 from pelican.contents import Content
 from pelican.generators import ArticlesGenerator
-
-logger = logging.getLogger(__name__)
 
 _pelicans = ArticlesGenerator._build_period_archives
 

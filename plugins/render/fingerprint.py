@@ -213,11 +213,12 @@ class Fingerprinter:
 
     def forget(self):
         """Drop the remembered digests (and the values kept alive for them) but the
-        shared ones and those of content objects' attributes: what one batch of pages
-        read is mostly not read again, but the articles a list shows are shown by the
-        lists of later batches too (a cold build of 2,000 articles digested 77,000
-        attributes instead of its 36,000 distinct ones), and an attribute's digest keeps
-        alive only the content object, which the build holds anyway."""
+        shared ones and those of the attributes read together from a content object:
+        what one batch of pages read is mostly not read again, but the articles a list
+        shows are shown by the lists of later batches too (a cold build of 2,000
+        articles made 16,000 such digests for 11,600 distinct reads), and each keeps
+        alive only the content object, which the build holds anyway.  The digests of
+        single fields they are made of are dropped."""
         self._known.clear()
         self._texts.clear()
         self._field_digests.clear()

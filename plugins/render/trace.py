@@ -76,10 +76,9 @@ class TracingContext(Context):
         """Look ``key`` up as Jinja does, noting reads from the page's context."""
         if key in self.vars:
             return self.vars[key]
-        value = self.parent.get(key, missing)
-        trace = _current
-        if trace is not None and key not in trace.names:  # (noted once a page)
-            trace.name(key, value)
+        value = self.parent[key] if key in self.parent else missing
+        if _current is not None:
+            _current.name(key, value)
         return value
 
 
@@ -147,36 +146,22 @@ def patch_environment(env):
     env.context_class = TracingContext
     plain_getattr, plain_getitem = env.getattr, env.getitem
 
-    # Whether each type of object read is a content object (1.3 million reads in a cold
-    # build of 2,000 articles: the check is one dict lookup).
-    content_kinds = {}
-
     def getattr_traced(obj, attribute):
-        kind = type(obj)
-        if kind is dict:
-            if attribute not in DICT_ATTRIBUTES:
-                # Jinja tries ``getattr`` first, which on a plain dict fails (raising and
-                # catching AttributeError) unless the name is one of dict's own: the key
-                # is looked up at once instead, as Jinja then does (``event.type``:
-                # 780,000 times in a build of 2,000 articles).
-                try:
-                    return obj[attribute]
-                except KeyError:
-                    pass  # Jinja's own path gives the undefined value
-            return plain_getattr(obj, attribute)
-        is_content = content_kinds.get(kind)
-        if is_content is None:
-            is_content = content_kinds[kind] = issubclass(kind, Content)
+        if type(obj) is dict and attribute not in DICT_ATTRIBUTES:
+            # Jinja tries ``getattr`` first, which on a plain dict fails (raising and
+            # catching AttributeError) unless the name is one of dict's own: the key is
+            # looked up at once instead, as Jinja then does (``event.type``: 780,000
+            # times in a build of 2,000 articles).
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass  # Jinja's own path gives the undefined value
         value = plain_getattr(obj, attribute)
-        trace = _current
-        if is_content and trace is not None:
+        if _current is not None and isinstance(obj, Content):
             if _is_method(value):
-                trace.whole(obj)  # a method may read anything
-            else:  # Trace.attribute, inline: a list page makes thousands of these reads
-                read = trace.objects.get(id(obj))
-                if read is None:
-                    read = trace.objects[id(obj)] = (obj, set())
-                read[1].add(attribute)
+                _current.whole(obj)  # a method may read anything
+            else:
+                _current.attribute(obj, attribute)
         return value
 
     def getitem_traced(obj, argument):

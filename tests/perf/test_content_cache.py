@@ -64,6 +64,15 @@ def tinhoi_build(content, output, **override):
     return Path(output)
 
 
+def plain_site(content, output):
+    """The reference every faster build must match: Pelican's own build, with no
+    content cache, Markdown's own pattern matching (no prefilter) and every value
+    escaped anew."""
+    return snapshot(run_build(content, output, TINHOI_CONTENT_CACHE=False,
+                              TINHOI_MARKDOWN_PREFILTER=False, RENDER_ESCAPE_MEMO=False,
+                              RENDER_PERIOD_ARCHIVES=False, **COMMON))
+
+
 def problems(caplog):
     return [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING
             and r.name.startswith("tinhoi_content")]
@@ -86,11 +95,7 @@ def test_cold_and_warm_cache_build_the_same_site_as_no_cache(content, tmp_path, 
                                               encoding="utf-8")
     caplog.set_level(logging.WARNING)
     fresh_logs()
-    # The plain build: no cache, Markdown's own pattern matching (no prefilter), every
-    # value escaped anew.
-    plain = snapshot(run_build(content, tmp_path / "plain", TINHOI_CONTENT_CACHE=False,
-                               TINHOI_MARKDOWN_PREFILTER=False, RENDER_ESCAPE_MEMO=False,
-                               **COMMON))
+    plain = plain_site(content, tmp_path / "plain")
     plain_problems = problems(caplog)
     assert len(plain_problems) >= 10
     assert not (content.parent / ".cache" / "content").exists()
@@ -122,7 +127,7 @@ def test_articles_are_read_while_the_pool_still_converts_the_others(content, tmp
     import tinhoi_content.cache as cache_module
     from tinhoi_content.reader import TinhoiReader
 
-    plain = snapshot(run_build(content, tmp_path / "plain", TINHOI_CONTENT_CACHE=False, **COMMON))
+    plain = plain_site(content, tmp_path / "plain")
     convert, build_process, converted_here = TinhoiReader._convert_file, os.getpid(), []
 
     def slow_conversion(self, source_path):
@@ -186,11 +191,7 @@ def test_a_worker_that_dies_leaves_its_files_to_the_build_process(content, tmp_p
         encoding="utf-8")
     caplog.set_level(logging.WARNING)
     fresh_logs()
-    # The plain build: no cache, Markdown's own pattern matching (no prefilter), every
-    # value escaped anew.
-    plain = snapshot(run_build(content, tmp_path / "plain", TINHOI_CONTENT_CACHE=False,
-                               TINHOI_MARKDOWN_PREFILTER=False, RENDER_ESCAPE_MEMO=False,
-                               **COMMON))
+    plain = plain_site(content, tmp_path / "plain")
     plain_problems = problems(caplog)
     assert plain_problems
     caplog.clear()

@@ -2,9 +2,12 @@
 
 import re
 import shutil
+import subprocess
+import sys
 
 import pytest
 
+from tests.conftest import ROOT
 from tests.perf import run_bench_script
 
 
@@ -20,3 +23,13 @@ def test_instruction_counts_of_one_tree_built_twice_agree_closely():
     # to well under the few per cent a change is measured by.
     assert 0.97 < ratio < 1.03
     assert "_PyEval_EvalFrameDefault" in output  # the functions with the most instructions
+
+
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed")
+def test_an_unknown_revision_is_refused_with_its_name():
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "instructions.py"),
+                           "--articles", "3", "--against", "khong-co-ban-nay"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode != 0
+    assert "--against khong-co-ban-nay: not a revision" in done.stderr
+    assert "Traceback" not in done.stderr
