@@ -2,6 +2,7 @@
 small change that this machine's noise cannot hide.
 
     python bench/instructions.py --articles 300 [--processes 1] [--against REV] [--top 15]
+                                 [--scenario cold|full|edit]
 
 Wall and CPU times here vary by up to 50% from one hour to the next, so a change saving
 3% of a build cannot be seen in them; the number of instructions a build executes varies
@@ -14,7 +15,11 @@ index, so all of it is one count; ``--processes 2`` is the build as ``make html`
 it (a forked process's count also holds its parent's before the fork: compare such
 totals only with each other).  ``--against REV`` builds the same corpus with the
 plugins, theme and ``tinhoi`` package of a git revision as well (byte-compiled like
-this tree's), and prints both counts and their ratio.
+this tree's), and prints both counts and their ratio.  ``--scenario full`` counts instead
+a second build with nothing changed that goes through everything (``tinhoi build
+--full``: every article from the content cache, every page checked), and ``--scenario
+edit`` a second build after one sentence was added to one article; the first build is
+not counted.
 
 A build of 300 articles takes about three minutes under callgrind (two builds run at
 once with ``--against``).  Needs valgrind (Debian's ``valgrind`` package).
@@ -34,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_build import compile_project, tinhoi_settings  # noqa: E402
+from bench_build import compile_project, edit_one_article, tinhoi_settings  # noqa: E402
 from gen_corpus import generate  # noqa: E402
 
 TOTALS = re.compile(r"^(?:summary|totals):\s+(\d+)", re.MULTILINE)
@@ -47,18 +52,29 @@ def settings_file(work, tree, processes):
                            extra=one if processes == 1 else "")
 
 
-def counted_build(work, tree, processes):
-    """Run a cold build of ``work`` with the project in ``tree`` under callgrind; return
-    ``[(instructions, command, output file)]``, one per process."""
+def counted_build(work, tree, processes, scenario="cold"):
+    """Run a build of ``work`` with the project in ``tree`` under callgrind (``cold``,
+    or after an uncounted cold build for ``full`` and ``edit``, see the module's
+    docstring); return ``[(instructions, command, output file)]``, one per process."""
     for folder in ("output", ".cache"):
         shutil.rmtree(work / folder, ignore_errors=True)
     counts = work / f"callgrind-{tree.name}"
     shutil.rmtree(counts, ignore_errors=True)
     counts.mkdir()
+    build = [sys.executable, "-m", "tinhoi", "build", "-s",
+             str(settings_file(work, tree, processes))]
+    if scenario != "cold":
+        first = subprocess.run(build, cwd=tree, capture_output=True, text=True, check=False)
+        if first.returncode != 0:
+            raise SystemExit(f"the first build failed:\n{first.stderr[-3000:]}")
+        if scenario == "edit":
+            edit_one_article(work, 0)
+        # A tree that keeps an unchanged site (tinhoi/uptodate.py) is told to go through
+        # the whole build; an older one always does.
+        if "--full" in (tree / "tinhoi" / "__main__.py").read_text(encoding="utf-8"):
+            build.append("--full")
     command = ["valgrind", "--tool=callgrind", "--trace-children=yes",
-               f"--callgrind-out-file={counts}/cg.%p",
-               sys.executable, "-m", "tinhoi", "build", "-s",
-               str(settings_file(work, tree, processes))]
+               f"--callgrind-out-file={counts}/cg.%p", *build]
     done = subprocess.run(command, cwd=tree, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"the build failed under callgrind:\n{done.stderr[-3000:]}")
@@ -113,6 +129,7 @@ def main():
     parser.add_argument("--processes", type=int, choices=(1, 2), default=1)
     parser.add_argument("--against", metavar="REV", help="also count a git revision's build")
     parser.add_argument("--top", type=int, default=15)
+    parser.add_argument("--scenario", choices=("cold", "full", "edit"), default="cold")
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed (Debian: apt-get install valgrind)")
@@ -127,10 +144,11 @@ def main():
         if then is not None:
             shutil.copytree(base / "now" / "content", base / "then" / "content")
             jobs.append((args.against, base / "then", then))
-        print(f"articles: {args.articles}  processes: {args.processes}", flush=True)
+        print(f"articles: {args.articles}  processes: {args.processes}  "
+              f"scenario: {args.scenario}", flush=True)
         # Both builds at once: one core each (callgrind runs a process on one core).
         with concurrent.futures.ThreadPoolExecutor(len(jobs)) as pool:
-            futures = [pool.submit(counted_build, work, tree, args.processes)
+            futures = [pool.submit(counted_build, work, tree, args.processes, args.scenario)
                        for _, work, tree in jobs]
             results = [future.result() for future in futures]
         totals = [report(name, counted, args.top)

@@ -33,3 +33,18 @@ def test_an_unknown_revision_is_refused_with_its_name():
     assert done.returncode != 0
     assert "--against khong-co-ban-nay: not a revision" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed")
+def test_a_second_build_is_counted_without_the_first():
+    def total(scenario):
+        output = run_bench_script("instructions.py", "--articles", "4", "--top", "0",
+                                  "--scenario", scenario)
+        assert f"scenario: {scenario}" in output
+        return int(re.search(r"^this tree: ([\d,]+) instructions", output,
+                             re.MULTILINE).group(1).replace(",", ""))
+
+    cold, full = total("cold"), total("full")
+    # The second build goes through everything (it is not skipped as unchanged: a tenth
+    # of a cold build's instructions at most would be), from the caches.
+    assert cold * 0.3 < full < cold
