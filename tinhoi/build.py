@@ -96,8 +96,8 @@ def build(settings, output_path, refuse_on_errors=False, before_swap=None, keep_
             before_swap(staging)
         if keep_unchanged:
             keep_unchanged_files(staging, previous)
-        if inputs is not None:
-            uptodate.forget(settings, output_path)
+        # Whatever build made the site being replaced, its manifest no longer holds.
+        uptodate.forget(settings, output_path)
         swap_into_place(staging, output_path)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

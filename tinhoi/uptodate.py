@@ -45,8 +45,9 @@ logger = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 PACKAGE_FOLDER = os.path.dirname(os.path.abspath(__file__))
-# Files up to this size are compared by their bytes; bigger ones (photos) by their stat.
-HASHED_UP_TO = 1 << 20
+# Files smaller than this (articles, templates, code) are compared by their bytes; bigger
+# ones (photos: a site may hold gigabytes of them) by their size, times and inode.
+HASHED_UP_TO = 64 << 10
 # A file whose time is this close to the snapshot may change again unseen (FAT keeps
 # two-second times): it never counts as unchanged.
 RACY_NANOSECONDS = 2_000_000_000
