@@ -2,6 +2,7 @@
 
 import gzip
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -248,3 +249,60 @@ def test_upload_targets_publish_first_then_deploy(target, variables, expected):
     assert commands.index("tinhoi publish") < commands.index(expected[0].split()[0])
     for piece in expected:
         assert piece in commands, commands
+
+
+def test_precompress_takes_the_copies_of_unchanged_files_from_its_cache(tmp_path, monkeypatch):
+    from tinhoi import publish
+
+    def site(folder, changed=""):
+        folder.mkdir()
+        (folder / "a.html").write_text("<p>khuyến học</p>" * 200, encoding="utf-8")
+        (folder / "b.css").write_text("p{color:red}" * 100, encoding="utf-8")
+        (folder / "c.xml").write_text(f"<x>{changed}học bổng</x>" * 100, encoding="utf-8")
+        return folder
+
+    plain = site(tmp_path / "plain")
+    publish.precompress(plain, brotli=False)
+    cache = tmp_path / "project" / ".cache" / "compress"
+    neighbour = tmp_path / "project" / ".cache" / "content"  # another cache: left alone
+    neighbour.mkdir(parents=True)
+    assert publish.precompress(site(tmp_path / "first"), brotli=False, cache=cache) == 3
+
+    compressed = []
+    original = gzip.compress
+    monkeypatch.setattr(gzip, "compress", lambda data, **kw: compressed.append(data) or
+                        original(data, **kw))
+    second = site(tmp_path / "second", changed="mới ")
+    assert publish.precompress(second, brotli=False, cache=cache) == 3
+    assert compressed == [(second / "c.xml").read_bytes()]  # only the changed file
+    for name in ("a.html", "b.css"):
+        assert (second / f"{name}.gz").read_bytes() == (plain / f"{name}.gz").read_bytes()
+    assert gzip.decompress((second / "c.xml.gz").read_bytes()) == (second / "c.xml").read_bytes()
+    assert neighbour.is_dir()
+    # The copy of the first site's c.xml is no longer kept; a damaged copy is not used.
+    assert len(list(cache.rglob("*.gz"))) == 3
+    for kept in cache.rglob("*.gz"):
+        kept.unlink()
+        kept.write_bytes(b"\x1f\x8b hong")
+    third = site(tmp_path / "third", changed="mới ")
+    (third / "a.html.gz").write_bytes(b"cu")  # replaced, never written through
+    publish.precompress(third, brotli=False, cache=cache)
+    for name in ("a.html", "b.css", "c.xml"):
+        assert gzip.decompress((third / f"{name}.gz").read_bytes()) == \
+            (third / name).read_bytes()
+
+
+def test_republish_compresses_only_what_changed(project):
+    brotli = pytest.importorskip("brotli")
+    assert tinhoi(project, "publish").returncode == 0
+    kept = {p.name for p in (project / ".cache" / "compress").rglob("*.br")}
+    assert kept
+    article = project / "content" / "2018" / "lam-viec.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nCâu mới.\n", encoding="utf-8")
+    result = tinhoi(project, "publish", "-v")
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = next((project / "output" / "2018").glob("*/index.html"))
+    assert brotli.decompress(Path(f"{page}.br").read_bytes()) == page.read_bytes()
+    message = [line for line in result.stderr.splitlines() if "Nén sẵn" in line]
+    compressed, reused = (int(n) for n in re.findall(r"\d+", message[0])[:2])
+    assert 0 < compressed * 2 - reused < compressed  # most copies came from the cache
