@@ -21,10 +21,10 @@ def project(tmp_path):
     return tmp_path
 
 
-def tinhoi(project, *args):
+def tinhoi(project, *args, **environment):
     # Output buffered as in an editor's terminal piped to a file (this machine sets
     # PYTHONUNBUFFERED).
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **environment}
     env.pop("PYTHONUNBUFFERED", None)
     return subprocess.run([sys.executable, "-m", "tinhoi", *args], cwd=project, env=env,
                           capture_output=True, text=True, timeout=120)
@@ -132,3 +132,38 @@ def test_check_opens_every_photo(project):
     assert "Traceback" not in result.stdout + result.stderr
     published = tinhoi(project, "publish")
     assert published.returncode == 1 and "Không xuất bản" in published.stdout
+
+
+EXIT_PLUGIN = """
+import atexit, os
+from pelican import signals
+
+def mark():
+    open(os.environ["EXIT_MARKER"], "w").close()
+
+def fail(_pelican):
+    if os.environ.get("FAIL_BUILD"):
+        raise RuntimeError("hỏng ở cuối")
+
+def register():
+    atexit.register(mark)
+    signals.finalized.connect(fail)
+"""
+
+
+def test_exit_handlers_run_after_a_failed_build_only(project):
+    """A build that finished ends without Python's teardown (its work is all closed); a
+    failed one ends normally, so the plugins' exit handlers stop what it left running
+    (the search index's background Pagefind processes)."""
+    (project / "plugins" / "danh_dau").mkdir(parents=True)
+    (project / "plugins" / "danh_dau" / "__init__.py").write_text(EXIT_PLUGIN, encoding="utf-8")
+    with open(project / "pelicanconf.py", "a", encoding="utf-8") as settings:
+        settings.write("PLUGIN_PATHS = PLUGIN_PATHS + ['plugins']\n"
+                       "PLUGINS = PLUGINS + ['danh_dau']\n")
+    marker = project / "da-thoat"
+    env = {"EXIT_MARKER": str(marker)}
+    assert tinhoi(project, "build", **env).returncode == 0
+    assert not marker.exists()
+    failed = tinhoi(project, "build", **{**env, "FAIL_BUILD": "1"})
+    assert failed.returncode == 1 and "được giữ nguyên" in failed.stdout
+    assert marker.exists()
