@@ -44,14 +44,14 @@ def main(argv=None):
         sub.add_argument("-s", "--settings", default=default)
         sub.add_argument("-o", "--output", default=None)
         sub.add_argument("-v", "--verbose", action="store_true", help="in từng tệp được ghi")
+        sub.add_argument("--full", action="store_true",
+                         help="dựng lại cả khi không có gì thay đổi từ lần dựng trước")
         if name == "build":
             sub.add_argument("--drafts", action="store_true",
                              help="dựng cả bản nháp và bài hẹn đăng (để xem trước)")
             sub.add_argument("--previous", default=None, metavar="THƯ_MỤC",
                              help="bản dựng trước, khi không ở OUTPUT (bản xem trước): "
                                   "trang không đổi lấy lại từ đó, không dựng lại")
-            sub.add_argument("--full", action="store_true",
-                             help="dựng lại cả khi không có gì thay đổi từ lần dựng trước")
             sub.add_argument("--wait", action="store_true",
                              help="nạp sẵn Pelican và plugin, chờ dòng 'go' trên stdin rồi "
                                   "mới dựng (bản xem trước dựng trước lần sửa sau)")
@@ -115,17 +115,22 @@ def _build(args, publish):
         logging.getLogger("render").setLevel(logging.INFO)
     settings = load(args.settings, override=override)
     output = args.output or settings["OUTPUT_PATH"]
-    if publish:
+
+    def check_before_publishing():
         problems, files = check_module.check_content(settings)
         if check_module.report(problems, files, strict=False) != 0:
-            print(f"Không xuất bản: nội dung còn lỗi; thư mục '{output}' được giữ nguyên.")
-            return 1
+            raise _ContentRefused
+
     try:
         if publish:
             from . import publish as publish_module
 
+            # The content is checked once the site is to be built again: a site kept as
+            # it is passed the same check when it was published.
             errors = publish_module.build(settings, output, refuse_on_errors=True,
-                                          compress=not args.no_compress)
+                                          compress=not args.no_compress,
+                                          skip_if_unchanged=not args.full,
+                                          before_build=check_before_publishing)
         else:
             errors = build_module.build(settings, output, refuse_on_errors=False,
                                         previous=args.previous,
@@ -134,6 +139,9 @@ def _build(args, publish):
         print(f"Không có gì thay đổi từ lần dựng trước: '{output}' giữ nguyên "
               "('--full' để dựng lại).")
         return 0
+    except _ContentRefused:
+        print(f"Không xuất bản: nội dung còn lỗi; thư mục '{output}' được giữ nguyên.")
+        return 1
     except build_module.BuildRefusedError as refused:
         print(f"Không xuất bản: bản dựng có {refused.errors} lỗi; '{output}' được giữ nguyên.")
         return 1
@@ -148,6 +156,10 @@ def _build(args, publish):
         print(f"Đã dựng trang vào '{output}'.")
     _mention_leftovers(output)
     return 0
+
+
+class _ContentRefused(Exception):  # noqa: N818 — the check's report says what is wrong
+    """``make publish``: the content check found errors (reported already)."""
 
 
 def _mention_leftovers(output):

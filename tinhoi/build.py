@@ -52,7 +52,7 @@ class ErrorCounter(logging.Handler):
 
 
 def build(settings, output_path, refuse_on_errors=False, before_swap=None, keep_unchanged=True,
-          previous=None, skip_if_unchanged=False):
+          previous=None, skip_if_unchanged=False, options=(), before_build=None):
     """Build the site with ``settings`` into ``output_path``; return the number of errors.
 
     With ``refuse_on_errors`` a build that logged any error leaves ``output_path``
@@ -65,18 +65,25 @@ def build(settings, output_path, refuse_on_errors=False, before_swap=None, keep_
     rendered again.  With ``skip_if_unchanged``, nothing is built when the site in
     ``output_path`` is already what this build would make (see :mod:`.uptodate`; the
     setting ``TINHOI_SKIP_UNCHANGED = False`` turns it off): the last build's warnings
-    are logged again and :class:`SiteUnchanged` is raised.
+    are logged again and :class:`SiteUnchanged` is raised.  ``options`` (pairs) name
+    what else the caller changes the output with (``before_swap``'s settings): a site
+    made with other options is never kept.  ``before_build()``, when given, runs once
+    the site is to be built, before anything is written (the publish's content check,
+    which may raise).
     """
     output_path = os.path.abspath(output_path)
     previous = os.path.abspath(previous) if previous else output_path
     inputs = None
-    if (skip_if_unchanged and previous == output_path and before_swap is None
+    if (skip_if_unchanged and previous == output_path
             and settings.get("TINHOI_SKIP_UNCHANGED", True)):
-        inputs = uptodate.snapshot(settings, options=(("keep_unchanged", keep_unchanged),))
+        inputs = uptodate.snapshot(settings,
+                                   options=(("keep_unchanged", keep_unchanged), *options))
         warnings = uptodate.still_valid(settings, output_path, inputs)
         if warnings is not None:
             _say_again(warnings)
             raise SiteUnchanged(output_path)
+    if before_build is not None:
+        before_build()
     parent = os.path.dirname(output_path)
     os.makedirs(parent, exist_ok=True)
     staging = tempfile.mkdtemp(prefix=".tinhoi-build-", dir=parent)

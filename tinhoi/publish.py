@@ -204,15 +204,20 @@ def _put(target, kept, data=None):
         handle.write(data)
 
 
-def build(settings, output_path, refuse_on_errors=True, compress=True):
+def build(settings, output_path, refuse_on_errors=True, compress=True, skip_if_unchanged=False,
+          before_build=None):
     """Build the public site into ``output_path``; return the number of errors logged.
 
     Same contract as :func:`tinhoi.build.build` (raises :class:`BuildRefusedError`
-    when ``refuse_on_errors`` and an error was logged), with precompression of the
-    staging folder before the swap.
+    when ``refuse_on_errors`` and an error was logged; with ``skip_if_unchanged``,
+    :class:`SiteUnchanged` when the published site is already what this publish would
+    make), with precompression of the staging folder before the swap.
     """
     def precompress_staging(staging):
         precompress(staging, cache=cache_folder(settings))
 
     return build_module.build(settings, output_path, refuse_on_errors=refuse_on_errors,
-                              before_swap=precompress_staging if compress else None)
+                              before_swap=precompress_staging if compress else None,
+                              skip_if_unchanged=skip_if_unchanged,
+                              options=(("publish", "precompressed" if compress else "plain"),),
+                              before_build=before_build)

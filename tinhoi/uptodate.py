@@ -27,6 +27,10 @@ What is compared:
   ``TIMEZONE`` or the first date of an article, page or draft after it, whichever
   comes first (only when the moment is the clock's: a moment fixed by
   ``SCHEDULE_NOW`` or ``TINHOI_NOW`` is part of the settings or environment).
+
+Not compared: environment variables other than ``TINHOI_NOW`` (the settings file's are
+in the settings' values; a plugin reading one itself needs ``--full`` when it changes),
+and the caches (the output never depends on them).
 """
 
 import datetime

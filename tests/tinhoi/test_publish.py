@@ -155,7 +155,12 @@ def test_publish_precompresses_text_files_and_stays_deterministic(project):
     before = snapshot(output)
     second = tinhoi(project, "publish")
     assert second.returncode == 0, second.stdout + second.stderr
+    assert "Không có gì thay đổi" in second.stdout  # nothing changed: kept as it is
     assert snapshot(output) == before
+    forced = tinhoi(project, "publish", "--full")
+    assert forced.returncode == 0, forced.stdout + forced.stderr
+    assert "Không có gì thay đổi" not in forced.stdout
+    assert snapshot(output) == before  # built again: the same bytes
 
 
 STALL_PLUGIN = """
@@ -214,8 +219,10 @@ def test_publish_failing_while_writing_keeps_the_previous_site(stalling_project)
     project = stalling_project
     before = snapshot(project / "output")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "FAIL_WRITING": "1"}
-    result = subprocess.run([sys.executable, "-m", "tinhoi", "publish"], cwd=project, env=env,
-                            capture_output=True, text=True, timeout=120)
+    # (--full: the failure comes from an environment variable no build reads, so the
+    # unchanged site would be kept without building.)
+    result = subprocess.run([sys.executable, "-m", "tinhoi", "publish", "--full"], cwd=project,
+                            env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert "được giữ nguyên" in result.stdout
     assert snapshot(project / "output") == before
@@ -306,3 +313,18 @@ def test_republish_compresses_only_what_changed(project):
     message = [line for line in result.stderr.splitlines() if "Nén sẵn" in line]
     compressed, reused = (int(n) for n in re.findall(r"\d+", message[0])[:2])
     assert 0 < compressed * 2 - reused < compressed  # most copies came from the cache
+
+
+def test_publish_checks_the_content_only_when_it_builds(project):
+    assert tinhoi(project, "publish").returncode == 0
+    (project / "content" / "2018" / "hong.md").write_text(
+        "---\ntitle: Bài hỏng\ndate: 32/13/2018\n---\nNội dung.\n", encoding="utf-8")
+    before = snapshot(project / "output")
+    refused = tinhoi(project, "publish")
+    assert refused.returncode == 1
+    assert "hong.md:3" in refused.stdout and "Không xuất bản" in refused.stdout
+    assert snapshot(project / "output") == before
+    (project / "content" / "2018" / "hong.md").unlink()
+    kept = tinhoi(project, "publish")  # the content is what was published: nothing to do
+    assert kept.returncode == 0 and "Không có gì thay đổi" in kept.stdout
+    assert snapshot(project / "output") == before
