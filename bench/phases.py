@@ -5,7 +5,8 @@
 
 Generates the benchmark corpus (bench/gen_corpus.py) and builds it with tinhoi, each
 scenario in a process of its own (``cold``: no output and no cache; ``warm``: the same
-build again; ``edit``: after one sentence was added to one article).  The build process
+build again, made to go through every phase with ``--full``; ``edit``: after one
+sentence was added to one article).  The build process
 marks the moments Pelican's signals are sent and samples the machine's busy cores
 (``/proc/stat``) every quarter of a second, and prints for each phase its seconds, its
 share of the build and the cores busy (1.0: one core's worth; the machine's, so run it
@@ -93,7 +94,8 @@ def child(settings, output, profile):
     receivers = [marker(name) for name, _ in PHASES]  # kept: signals hold weak references
     for (name, _), receiver in zip(PHASES, receivers, strict=True):
         getattr(signals, name).connect(receiver)
-    sys.argv = ["tinhoi", "build", "-s", settings, "-o", output]
+    # --full: the warm build goes through every phase (it would be kept as it is).
+    sys.argv = ["tinhoi", "build", "-s", settings, "-o", output, "--full"]
     from tinhoi.__main__ import main
 
     profiler = None
