@@ -1,8 +1,9 @@
 """Which feeds a build has: one :class:`Feed` per site, event type, category, tag, organisation.
 
 The catalog is put in the template context as ``feed_catalog`` (the "Theo dõi" page
-lists it, ``feed_links`` looks feeds up in it); entries are built later, when
-the feeds are written.
+lists it, with each feed's number of articles), and its links as ``feed_links_index``
+(``feed_links`` looks them up there, for every page's ``<link rel="alternate">``);
+entries are built later, when the feeds are written.
 """
 
 from dataclasses import dataclass, field
@@ -79,3 +80,12 @@ class FeedCatalog:
 
     def __bool__(self):
         return self.site is not None or any(self.groups.values())
+
+    def links_index(self):
+        """``{"site" or "kind/key": the feed's links}``, as plain data: what
+        ``feed_links`` gives every page, without the feeds' articles (so that a new
+        article changes the feeds holding it, not the ``<link>`` tags of every page)."""
+        index = {"site": self.site.links} if self.site is not None else {}
+        for (kind, key), feed in self._index.items():
+            index[f"{kind}/{key}"] = feed.links
+        return index

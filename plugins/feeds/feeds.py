@@ -95,11 +95,11 @@ def initialize(pelican):
 @pass_context
 def feed_links(context, kind="site", key=None):
     """The alternate links (``type``, ``href`` relative to the site, ``title``) of one feed."""
-    catalog = context.get("feed_catalog")
-    if not catalog:
+    index = context.get("feed_links_index")
+    if not index:
         return []
-    feed = catalog.find(kind, key)
-    return feed.links if feed else []
+    name = "site" if kind == "site" else f"{kind}/{key if key is not None else None}"
+    return index.get(name, [])
 
 
 def add_generator(pelican):

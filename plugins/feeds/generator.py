@@ -47,6 +47,10 @@ class FeedsGenerator(Generator):
         if self.base:
             self._fill_catalog(self._published_articles())
         self.context["feed_catalog"] = self.catalog
+        # What every page reads (its <link> tags), apart from the articles of each feed:
+        # a page that read the whole catalog would be rendered again for every new
+        # article (the render plugin digests what a template reads).
+        self.context["feed_links_index"] = self.catalog.links_index()
 
     def _published_articles(self):
         """Published articles dated up to ``FEEDS_NOW``, newest first."""

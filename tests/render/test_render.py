@@ -128,6 +128,26 @@ def test_reads_checked_in_two_processes_find_every_change(site, caplog, monkeypa
     assert rendered > 10 and edited >= rendered
 
 
+def test_a_new_article_renders_the_pages_that_list_it_not_every_page(site, caplog):
+    """Every page links to the feeds of what it shows; the feeds' articles are not read by
+    those links, so a new article renders again the pages that show or count it (the
+    lists, its tags' and category's pages, the feeds' page…), not every article page."""
+    _, (total, _) = build(site, "site", caplog, **PARALLEL)
+    new = site / "content" / "2019" / "bai-moi-trao-hoc-bong.md"
+    new.write_text("---\ntitle: Trao học bổng mùa thu cho học sinh vượt khó\n"
+                   "date: 2019-12-30 09:00\ncategory: Tin tức\ntags: [học bổng]\n---\n"
+                   "Hội Khuyến học trao học bổng.\n", encoding="utf-8")
+    after, (rendered, reused) = build(site, "site", caplog, **PARALLEL)
+    assert_same_site(plain_build(site), after)
+    showing = {name for name, data in after.items() if name.endswith(".html")
+               and "Trao học bổng mùa thu cho học sinh vượt khó" in data.decode("utf-8")}
+    assert len(showing) >= 3  # its page, the home page, its tag's page…
+    assert rendered >= len(showing)
+    # Most article pages show none of it: they are kept (all of them were rendered again
+    # when every page read the whole feed catalogue).
+    assert reused > total / 2
+
+
 def test_a_template_change_renders_every_page(site, caplog):
     _, (total, _) = build(site, "site", caplog)
     base = site / "theme" / "templates" / "base.html"
