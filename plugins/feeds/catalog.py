@@ -1,9 +1,9 @@
 """Which feeds a build has: one :class:`Feed` per site, event type, category, tag, organisation.
 
 The catalog is put in the template context as ``feed_catalog`` (the "Theo dõi" page
-lists it, with each feed's number of articles), and its links as ``feed_links_index``
-(``feed_links`` looks them up there, for every page's ``<link rel="alternate">``);
-entries are built later, when the feeds are written.
+lists it, with each feed's number of articles), and its links as ``feed_links_site``,
+``feed_links_tag``… (``feed_links`` looks them up there, for every page's ``<link
+rel="alternate">``); entries are built later, when the feeds are written.
 """
 
 from dataclasses import dataclass, field
@@ -82,10 +82,18 @@ class FeedCatalog:
         return self.site is not None or any(self.groups.values())
 
     def links_index(self):
-        """``{"site" or "kind/key": the feed's links}``, as plain data: what
-        ``feed_links`` gives every page, without the feeds' articles (so that a new
-        article changes the feeds holding it, not the ``<link>`` tags of every page)."""
-        index = {"site": self.site.links} if self.site is not None else {}
+        """The feeds' links as plain data, without their articles, one table per kind:
+        ``{"site": the site feed's links, "tag": {slug: links}, …}``.
+
+        What ``feed_links`` gives each page (its ``<link rel="alternate">`` tags), put in
+        the context one name per kind (see ``generator.py``): the render plugin renders a
+        page again when a value it read changes, and a page reads only its own kind's
+        table, so a new article changes no page's links and a new tag only the tags'.
+        """
+        index = {"site": self.site.links if self.site is not None else []}
+        for kind in KINDS:
+            index[kind] = {}
         for (kind, key), feed in self._index.items():
-            index[f"{kind}/{key}"] = feed.links
+            if kind in KINDS:
+                index[kind][key] = feed.links
         return index

@@ -95,11 +95,11 @@ def initialize(pelican):
 @pass_context
 def feed_links(context, kind="site", key=None):
     """The alternate links (``type``, ``href`` relative to the site, ``title``) of one feed."""
-    index = context.get("feed_links_index")
-    if not index:
-        return []
-    name = "site" if kind == "site" else f"{kind}/{key if key is not None else None}"
-    return index.get(name, [])
+    # One kind's table only (see FeedCatalog.links_index).
+    table = context.get(f"feed_links_{kind}")
+    if kind == "site" or not table:
+        return table or []
+    return table.get(str(key) if key is not None else None, [])
 
 
 def add_generator(pelican):

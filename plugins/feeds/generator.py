@@ -47,10 +47,11 @@ class FeedsGenerator(Generator):
         if self.base:
             self._fill_catalog(self._published_articles())
         self.context["feed_catalog"] = self.catalog
-        # What every page reads (its <link> tags), apart from the articles of each feed:
-        # a page that read the whole catalog would be rendered again for every new
-        # article (the render plugin digests what a template reads).
-        self.context["feed_links_index"] = self.catalog.links_index()
+        # What each page reads for its <link> tags: the links of one kind of feed, not
+        # the catalog with every feed's articles (the render plugin renders a page again
+        # when a value it read changes: every page, for a new article or tag).
+        for kind, links in self.catalog.links_index().items():
+            self.context[f"feed_links_{kind}"] = links
 
     def _published_articles(self):
         """Published articles dated up to ``FEEDS_NOW``, newest first."""

@@ -148,6 +148,18 @@ def test_a_new_article_renders_the_pages_that_list_it_not_every_page(site, caplo
     assert reused > total / 2
 
 
+def test_a_new_tag_renders_the_pages_that_show_it_not_every_page(site, caplog):
+    """A new tag makes a new tag feed: only the tags' pages link to tag feeds."""
+    _, (total, _) = build(site, "site", caplog, **PARALLEL)
+    text = (site / "content" / ARTICLE).read_text(encoding="utf-8")
+    tags = next(line for line in text.splitlines() if line.startswith("tags:"))
+    edit(site, ARTICLE, tags, tags.replace("[", "[thẻ hoàn toàn mới, ", 1))
+    after, (rendered, reused) = build(site, "site", caplog, **PARALLEL)
+    assert_same_site(plain_build(site), after)
+    assert any("the-hoan-toan-moi" in name for name in after)  # its page and feeds
+    assert reused > total / 2
+
+
 def test_a_template_change_renders_every_page(site, caplog):
     _, (total, _) = build(site, "site", caplog)
     base = site / "theme" / "templates" / "base.html"
