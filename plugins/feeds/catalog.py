@@ -1,9 +1,10 @@
 """Which feeds a build has: one :class:`Feed` per site, event type, category, tag, organisation.
 
 The catalog is put in the template context as ``feed_catalog`` (the "Theo dõi" page
-lists it, with each feed's number of articles), and its links as ``feed_links_site``,
-``feed_links_tag``… (``feed_links`` looks them up there, for every page's ``<link
-rel="alternate">``); entries are built later, when the feeds are written.
+lists it, with each feed's number of articles), and each feed's links under a name of
+its own (``feed_links_site``, ``feed_links_tag/<slug>``…: ``feed_links`` looks them up
+there, for every page's ``<link rel="alternate">``); entries are built later, when the
+feeds are written.
 """
 
 from dataclasses import dataclass, field
@@ -82,18 +83,22 @@ class FeedCatalog:
         return self.site is not None or any(self.groups.values())
 
     def links_index(self):
-        """The feeds' links as plain data, without their articles, one table per kind:
-        ``{"site": the site feed's links, "tag": {slug: links}, …}``.
+        """The feeds' links as plain data, without their articles, under the context name
+        ``feed_links`` looks each feed up by: ``{"feed_links_site": links,
+        "feed_links_tag/<slug>": links, …}``.
 
-        What ``feed_links`` gives each page (its ``<link rel="alternate">`` tags), put in
-        the context one name per kind (see ``generator.py``): the render plugin renders a
-        page again when a value it read changes, and a page reads only its own kind's
-        table, so a new article changes no page's links and a new tag only the tags'.
+        One name per feed (see ``generator.py``): the render plugin renders a page again
+        when a value it read changes, and a page reads only the names of the feeds it
+        links to, so a new article changes no page's links, and a new tag or
+        organisation only the pages that show it.
         """
-        index = {"site": self.site.links if self.site is not None else []}
-        for kind in KINDS:
-            index[kind] = {}
+        index = {"feed_links_site": self.site.links if self.site is not None else []}
         for (kind, key), feed in self._index.items():
             if kind in KINDS:
-                index[kind][key] = feed.links
+                index[links_name(kind, key)] = feed.links
         return index
+
+
+def links_name(kind, key=None):
+    """The context name of the links of the feed of ``kind`` and ``key``."""
+    return "feed_links_site" if kind == "site" else f"feed_links_{kind}/{key}"

@@ -73,6 +73,7 @@ import logging
 from jinja2 import pass_context
 from pelican import signals
 
+from .catalog import links_name
 from .config import DEFAULTS, PELICAN_FEED_SETTINGS, check_settings
 from .generator import FeedsGenerator
 
@@ -95,11 +96,8 @@ def initialize(pelican):
 @pass_context
 def feed_links(context, kind="site", key=None):
     """The alternate links (``type``, ``href`` relative to the site, ``title``) of one feed."""
-    # One kind's table only (see FeedCatalog.links_index).
-    table = context.get(f"feed_links_{kind}")
-    if kind == "site" or not table:
-        return table or []
-    return table.get(str(key) if key is not None else None, [])
+    # This feed's own name only (see FeedCatalog.links_index).
+    return context.get(links_name(kind, str(key) if key is not None else None)) or []
 
 
 def add_generator(pelican):

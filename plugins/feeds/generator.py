@@ -47,11 +47,10 @@ class FeedsGenerator(Generator):
         if self.base:
             self._fill_catalog(self._published_articles())
         self.context["feed_catalog"] = self.catalog
-        # What each page reads for its <link> tags: the links of one kind of feed, not
-        # the catalog with every feed's articles (the render plugin renders a page again
-        # when a value it read changes: every page, for a new article or tag).
-        for kind, links in self.catalog.links_index().items():
-            self.context[f"feed_links_{kind}"] = links
+        # What each page reads for its <link> tags: the links of the feeds it links to,
+        # not the catalog with every feed's articles (the render plugin renders a page
+        # again when a value it read changes: every page, for a new article or tag).
+        self.context.update(self.catalog.links_index())
 
     def _published_articles(self):
         """Published articles dated up to ``FEEDS_NOW``, newest first."""
