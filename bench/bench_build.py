@@ -199,17 +199,17 @@ def measure(systems, runs, scenarios):
     """``{(system, scenario): [(seconds, MiB, CPU seconds), ...]}``, systems alternating in
     every run."""
     results = {}
+    # The builds of a run, in order, up to the last scenario asked for: a cold build
+    # first, and the warm one before an edit even when only the edit is asked for.
+    last = max(SCENARIOS.index(scenario) for scenario in ["cold", *scenarios])
+    steps = [scenario for scenario in SCENARIOS[:last + 1]
+             if scenario != "full" or scenario in scenarios]
     for run in range(runs):
         for system in systems:
             system.reset()
-            for scenario in SCENARIOS:
+            for scenario in steps:
                 if scenario == "edit":
                     system.edit_one(run)
-                if scenario != "cold" and not set(scenarios) & set(SCENARIOS[SCENARIOS.index(
-                        scenario):]):
-                    break  # nothing asked for from here on
-                if scenario == "full" and scenario not in scenarios:
-                    continue
                 seconds, peak, cpu = one_build(system, forced=scenario == "full")
                 if scenario in scenarios:
                     results.setdefault((system.name, scenario), []).append((seconds, peak, cpu))

@@ -12,7 +12,6 @@ modification times, so rsync and CDNs transfer nothing for them.
 
 import contextlib
 import copy
-import datetime
 import gc
 import importlib
 import logging
@@ -21,7 +20,6 @@ import shutil
 import sys
 import sysconfig
 import tempfile
-import time
 
 from pelican import Pelican, signals
 
@@ -88,10 +86,10 @@ def build(settings, output_path, refuse_on_errors=False, before_swap=None, keep_
     os.makedirs(parent, exist_ok=True)
     staging = tempfile.mkdtemp(prefix=".tinhoi-build-", dir=parent)
     counter = ErrorCounter()
-    window = _ValidityWindow(settings, fixed=_moment_is_fixed(settings)) if inputs else None
+    window = uptodate.ValidityWindow(settings)
     logging.getLogger().addHandler(counter)
     try:
-        with collecting_less(), _watching(window):
+        with collecting_less(), (window.watching() if inputs else contextlib.nullcontext()):
             # A copy: Pelican's readers change nested settings in place (the Markdown
             # extensions), and the caller's settings stay those it loaded.
             Pelican({**copy.deepcopy(settings), "OUTPUT_PATH": staging,
@@ -120,50 +118,6 @@ def _say_again(warnings):
     """Log the warnings of the build whose site is kept, as it logged them."""
     for name, level, message in warnings:
         logging.getLogger(name).log(level, "%s", message)
-
-
-def _moment_is_fixed(settings):
-    """Whether the build's moment is fixed (by a setting or the environment) rather
-    than read from the clock: it is then one of the inputs."""
-    return any(settings.get(name) not in (None, "") for name in ("SCHEDULE_NOW", "TINHOI_NOW")) \
-        or bool(os.environ.get("TINHOI_NOW"))
-
-
-class _ValidityWindow:
-    """The moments for which the build being run makes the same site (see
-    :func:`.uptodate.validity_window`), found once every generator has its content."""
-
-    def __init__(self, settings, fixed):
-        self.settings, self.fixed = settings, fixed
-        self.started = time.time()
-        self.dates, self.span = [], None
-
-    def content_made(self, content):
-        """Keep the date of every article, page or draft read, also those the schedule
-        plugin drops from the build (the scheduled articles, outside the preview)."""
-        date = getattr(content, "date", None)
-        if isinstance(date, datetime.datetime):
-            self.dates.append(date)
-
-    def generators_finalized(self, generators):
-        """Every content object is known: find the window."""
-        settings = generators[0].settings if generators else self.settings
-        self.dates += uptodate.content_dates(generators)
-        self.span = uptodate.validity_window(settings, self.dates, self.fixed, self.started)
-
-
-@contextlib.contextmanager
-def _watching(window):
-    if window is None:
-        yield
-        return
-    signals.content_object_init.connect(window.content_made)
-    signals.all_generators_finalized.connect(window.generators_finalized)
-    try:
-        yield
-    finally:
-        signals.content_object_init.disconnect(window.content_made)
-        signals.all_generators_finalized.disconnect(window.generators_finalized)
 
 
 def preload(settings_file):
@@ -290,8 +244,8 @@ def keep_unchanged_files(staging, output_path):
             # A staged file may already be the old one (linked in by the render plugin):
             # renaming a link over another link to the same file would do nothing.
             if (new_stat.st_dev, new_stat.st_ino) != (old_stat.st_dev, old_stat.st_ino):
-                _put_old_in_place(os.path.join(output_path, relative),
-                                  os.path.join(staging, relative))
+                link_in_place(os.path.join(output_path, relative),
+                              os.path.join(staging, relative))
             unchanged += 1
         else:
             changed += 1
@@ -323,10 +277,12 @@ def _same_bytes(new, old, new_stat, old_stat, chunk=1 << 16):
                 return True
 
 
-def _put_old_in_place(old, new):
-    temporary = new + ".tinhoi-keep"
+def link_in_place(source, target):
+    """Put ``source`` at ``target``: a hard link (a copy keeping its time where links are
+    impossible), renamed over whatever ``target`` was, never written through it."""
+    temporary = target + ".tinhoi-keep"
     try:
-        os.link(old, temporary)
+        os.link(source, temporary)
     except OSError:
-        shutil.copy2(old, temporary)
-    os.replace(temporary, new)
+        shutil.copy2(source, temporary)
+    os.replace(temporary, target)

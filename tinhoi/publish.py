@@ -16,15 +16,16 @@ ones are compressed on every core.
 """
 
 import concurrent.futures
+import contextlib
 import gzip
 import hashlib
 import logging
 import os
 import shutil
-import tempfile
 import zlib
 
 from . import build as build_module
+from . import cache_folder, write_atomically
 
 logger = logging.getLogger(__name__)
 
@@ -33,11 +34,10 @@ COMPRESSIBLE = (".html", ".css", ".js", ".mjs", ".xml", ".json", ".svg", ".txt",
 MIN_SIZE = 256  # below this a compressed copy saves nothing worth a request header
 GZIP_LEVEL = 9
 BROTLI_QUALITY = 11
-# Where the compressed copies of every text file published are kept, by its bytes,
-# beside ``content/`` (like the other caches): Brotli at quality 11 makes about 1.3 MB
-# a second, 80 s for the 100 MB of text of a site of 2,000 articles, which an edit
-# changes a few files of.
-CACHE_FOLDER = os.path.join(".cache", "compress")
+# The cache folder of the compressed copies of every text file published, by its bytes:
+# Brotli at quality 11 makes about 1.3 MB a second, 80 s for the 100 MB of text of a
+# site of 2,000 articles, which an edit changes a few files of.
+CACHE_NAME = "compress"
 
 
 def brotli_module():
@@ -86,11 +86,7 @@ class CompressedCopies:
         return its path, or ``None`` when it could not be written."""
         path = self._path(key, kind)
         try:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            handle, partial = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(path))
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(compressed)
-            os.replace(partial, path)
+            write_atomically(path, compressed)
         except OSError as error:
             logger.debug("compressed copy not kept: %s", error)
             return None
@@ -116,12 +112,6 @@ class CompressedCopies:
 
     def _path(self, key, kind):
         return os.path.join(self.folder, key[:2], f"{key}.{kind}")
-
-
-def cache_folder(settings):
-    """Where ``make publish`` keeps its compressed copies (beside ``content/``)."""
-    project = os.path.dirname(os.path.abspath(settings.get("PATH") or "content"))
-    return os.path.join(project, CACHE_FOLDER)
 
 
 def precompress(folder, brotli=True, cache=None, workers=None):
@@ -170,11 +160,11 @@ def _compress_file(path, kinds, copies):
     reused = 0
     for kind, compress, decompress in kinds:
         target = f"{path}.{kind}"
-        kept = copies.find(key, kind, data, decompress) if copies is not None else None
-        if kept is not None:
+        found = copies.find(key, kind, data, decompress) if copies is not None else None
+        if found is not None:
             reused += 1
-            if kept:
-                _put(target, kept)
+            if found:
+                _put(target, found)
             continue
         packed = compress(data)
         smaller = len(packed) < len(data)
@@ -186,20 +176,14 @@ def _compress_file(path, kinds, copies):
 
 
 def _put(target, kept, data=None):
-    """Put at ``target`` the file ``kept`` (linked, or copied) or else ``data``; an
-    existing ``target`` is replaced, never written through (it may be a link to the
-    cache or to the last site)."""
-    try:
-        os.unlink(target)
-    except FileNotFoundError:
-        pass
+    """Put at ``target`` the file ``kept`` (linked) or else ``data``; an existing
+    ``target`` is replaced, never written through (it may be a link to the cache or to
+    the last site)."""
     if kept:
-        try:
-            os.link(kept, target)
-            return
-        except OSError:
-            shutil.copyfile(kept, target)
-            return
+        build_module.link_in_place(kept, target)
+        return
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(target)
     with open(target, "wb") as handle:
         handle.write(data)
 
@@ -214,7 +198,7 @@ def build(settings, output_path, refuse_on_errors=True, compress=True, skip_if_u
     make), with precompression of the staging folder before the swap.
     """
     def precompress_staging(staging):
-        precompress(staging, cache=cache_folder(settings))
+        precompress(staging, cache=cache_folder(settings, CACHE_NAME))
 
     return build_module.build(settings, output_path, refuse_on_errors=refuse_on_errors,
                               before_swap=precompress_staging if compress else None,

@@ -33,6 +33,7 @@ in the settings' values; a plugin reading one itself needs ``--full`` when it ch
 and the caches (the output never depends on them).
 """
 
+import contextlib
 import datetime
 import hashlib
 import json
@@ -41,9 +42,12 @@ import os
 import pickle
 import sys
 import sysconfig
-import tempfile
 import time
 from zoneinfo import ZoneInfo
+
+from pelican import signals
+
+from . import cache_folder, write_atomically
 
 logger = logging.getLogger(__name__)
 
@@ -58,10 +62,6 @@ RACY_NANOSECONDS = 2_000_000_000
 # The environment variables a build reads (besides those the settings file reads,
 # whose values are in the settings).
 ENVIRONMENT = ("TINHOI_NOW",)
-# Content lists of Pelican's generators whose dates may end the window.
-CONTENT_LISTS = ("articles", "translations", "hidden_articles", "hidden_translations",
-                 "drafts", "drafts_translations", "pages", "hidden_pages", "draft_pages",
-                 "draft_translations")
 
 
 class NotPlainError(TypeError):
@@ -128,10 +128,9 @@ def _stat_mark(entry):
 
 def manifest_path(settings, output_path):
     """Where the manifest of the build of ``output_path`` is kept."""
-    root = os.path.dirname(os.path.abspath(settings.get("PATH") or "content"))
     name = hashlib.blake2b(os.path.abspath(output_path).encode("utf-8", "surrogateescape"),
                            digest_size=12).hexdigest()
-    return os.path.join(root, ".cache", "build", name + ".pickle")
+    return os.path.join(cache_folder(settings, "build"), name + ".pickle")
 
 
 def still_valid(settings, output_path, inputs, now=None):
@@ -167,30 +166,55 @@ def remember(settings, output_path, inputs, window, warnings):
     temporary file and renamed into place: never half-written)."""
     if inputs is None:
         return
-    path = manifest_path(settings, output_path)
     manifest = {"format": FORMAT_VERSION, "inputs": inputs, "window": window,
                 "warnings": warnings, "output": output_signature(output_path)}
     try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        handle, partial = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(path))
-        with os.fdopen(handle, "wb") as stream:
-            pickle.dump(manifest, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(partial, path)
+        write_atomically(manifest_path(settings, output_path),
+                         pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError as error:  # a read-only project: every build is a full one
         logger.debug("up-to-date check: manifest not kept: %s", error)
 
 
-def content_dates(generators):
-    """The aware dates of every content object of ``generators`` (articles, pages,
-    drafts, their translations), naive ones left naive."""
-    dates = []
-    for generator in generators:
-        for name in CONTENT_LISTS:
-            for content in getattr(generator, name, None) or []:
-                date = getattr(content, "date", None)
-                if isinstance(date, datetime.datetime):
-                    dates.append(date)
-    return dates
+def moment_is_fixed(settings):
+    """Whether the build's moment is fixed (by a setting or the environment) rather
+    than read from the clock: it is then one of the inputs."""
+    return any(settings.get(name) not in (None, "") for name in ("SCHEDULE_NOW", *ENVIRONMENT)) \
+        or any(os.environ.get(name) for name in ENVIRONMENT)
+
+
+class ValidityWindow:
+    """The moments for which the build about to run makes the same site (see
+    :func:`validity_window`): :meth:`watching` notes the date of every content object
+    the build makes, and the window is known (``span``) once every generator is done."""
+
+    def __init__(self, settings):
+        self.settings, self.fixed = settings, moment_is_fixed(settings)
+        self.started = time.time()
+        self.dates, self.span = [], None
+
+    @contextlib.contextmanager
+    def watching(self):
+        """Follow the build run inside this block."""
+        signals.content_object_init.connect(self.content_made)
+        signals.all_generators_finalized.connect(self.generators_finalized)
+        try:
+            yield self
+        finally:
+            signals.content_object_init.disconnect(self.content_made)
+            signals.all_generators_finalized.disconnect(self.generators_finalized)
+
+    def content_made(self, content):
+        """Keep the date of every article, page or draft made, also those the schedule
+        plugin drops from the build (the scheduled articles, outside the preview)."""
+        date = getattr(content, "date", None)
+        if isinstance(date, datetime.datetime):
+            self.dates.append(date)
+
+    def generators_finalized(self, generators):
+        """Every content object is made: find the window (from the build's own settings,
+        which hold the moment the schedule plugin read)."""
+        settings = generators[0].settings if generators else self.settings
+        self.span = validity_window(settings, self.dates, self.fixed, self.started)
 
 
 def validity_window(settings, dates, fixed, started):

@@ -328,3 +328,16 @@ def test_publish_checks_the_content_only_when_it_builds(project):
     kept = tinhoi(project, "publish")  # the content is what was published: nothing to do
     assert kept.returncode == 0 and "Không có gì thay đổi" in kept.stdout
     assert snapshot(project / "output") == before
+
+
+def test_precompress_works_without_a_usable_cache(tmp_path):
+    from tinhoi.publish import precompress
+
+    (tmp_path / "site").mkdir()
+    page = tmp_path / "site" / "a.html"
+    page.write_text("<p>khuyến học</p>" * 200, encoding="utf-8")
+    blocked = tmp_path / "compress"
+    blocked.write_text("một tệp, không phải thư mục", encoding="utf-8")
+    assert precompress(tmp_path / "site", brotli=False, cache=blocked) == 1
+    assert gzip.decompress(Path(f"{page}.gz").read_bytes()) == page.read_bytes()
+    assert blocked.read_text(encoding="utf-8") == "một tệp, không phải thư mục"

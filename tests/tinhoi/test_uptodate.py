@@ -208,3 +208,13 @@ def test_a_linked_folder_in_the_content_turns_the_check_off(tmp_path):
     (tmp_path / "khac").mkdir()
     (content / "khac").symlink_to(tmp_path / "khac")
     assert uptodate.snapshot(settings) is None  # what is in there is not looked at
+
+
+def test_a_damaged_manifest_means_a_full_build(project):
+    tinhoi(project)
+    manifests = list((project / ".cache" / "build").glob("*.pickle"))
+    assert len(manifests) == 1
+    manifests[0].write_bytes(b"\x80\x05 hong")  # cut off mid-write by hand, say
+    result = tinhoi(project)
+    assert KEPT not in result.stdout and "Done: Processed" in result.stdout
+    assert KEPT in tinhoi(project).stdout  # the manifest written again
