@@ -23,15 +23,16 @@ PLAIN = {"RENDER_CACHE": False, "RENDER_PROCESSES": 1, "RENDER_ESCAPE_MEMO": Fal
 PARALLEL = {"RENDER_PROCESSES": 2, "RENDER_MIN_PARALLEL": 1, "RENDER_BATCH": 40}
 
 
-def build(site, output, caplog=None, **override):
-    """``make html`` on ``site``; return ``(snapshot, (rendered, reused))``."""
+def build(site, output, caplog=None, level=logging.INFO, **override):
+    """``make html`` on ``site``; return ``(snapshot, (rendered, reused))`` (the render
+    plugin's messages from ``level`` up are in ``caplog``)."""
     from tinhoi.build import build as tinhoi_build
 
     reset_pelican_signals()
     fresh_logs()
     if caplog is not None:
         caplog.clear()
-        caplog.set_level(logging.INFO, logger="render")
+        caplog.set_level(level, logger="render")
     settings = pelican_settings(site / "content", site / output, THEME=str(site / "theme"),
                                 **{**COMMON, **override})
     tinhoi_build(settings, str(site / output))
@@ -164,6 +165,23 @@ def test_a_new_tag_renders_the_pages_that_show_it_not_every_page(site, caplog):
     # the tags' list, pages showing the article's tags…), not every tag's pages.
     assert rendered <= len(changed) + 10
     assert reused > total / 2
+
+
+def test_the_organisations_index_is_kept_when_its_names_and_counts_are(site, caplog):
+    """The index shows each organisation's name, address and count: an edit of an event
+    that changes none of them (its place) does not render the index again, where the
+    organisation pages showing the event are."""
+    build(site, "site", caplog, **PARALLEL)
+    edit(site, ARTICLE, "location: Phòng họp tầng 3", "location: Hội trường tầng 2")
+    after, (rendered, _) = build(site, "site", caplog, logging.DEBUG, **PARALLEL)
+    assert_same_site(plain_build(site), after)
+    changed = {record.args[0] for record in caplog.records
+               if record.name == "render.memo" and record.msg.startswith("render: %s changed")}
+    assert len(changed) == rendered > 1
+    assert any(name.startswith("to-chuc/") and name != "to-chuc/index.html"
+               for name in changed)  # an organisation's page, which shows the place
+    assert "to-chuc/index.html" not in changed
+    assert "Cầu Giấy" in after["to-chuc/index.html"].decode("utf-8")
 
 
 def test_a_template_change_renders_every_page(site, caplog):
