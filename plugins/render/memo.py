@@ -22,7 +22,7 @@ from .trace import read_attribute, whole_digest
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 # Pages or reads per pickle in the saved memo.
 SAVED_CHUNK = 2000
 # Settings that differ between two builds of the same site without changing any page:

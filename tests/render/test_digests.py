@@ -282,3 +282,67 @@ def test_an_objects_attributes_are_digested_once_a_build_and_paginators_kept():
     assert fingerprinter._shared[id(paginator)][1] == listed
     fingerprinter.attributes(article, ("title",), read)  # another set: its field again
     assert reads == ["date", "title", "title"]
+
+
+def _listing(count, per_page=2):
+    from pelican.paginator import Paginator
+
+    articles = [_article(f"/nd/bai-{n}.md", f"Bài {n}") for n in range(count)]
+    return articles, Paginator("chu-de/khuyen-hoc/index.html", "chu-de/khuyen-hoc/", articles,
+                               {**DEFAULT_CONFIG, "DEFAULT_ORPHANS": 0}, per_page)
+
+
+def test_a_listing_page_is_digested_by_its_paginator_and_number():
+    """A listing page reads its own page, the next and the previous: three new objects
+    for each page, summed up from the listing's remembered digest and their number, the
+    same for a new object of the same page, another for another page or listing."""
+    articles, paginator = _listing(5)
+    fingerprinter = Fingerprinter()
+    second = fingerprinter.digest(paginator.page(2))
+    assert fingerprinter.digest(paginator.page(2)) == second  # a new object: not by id
+    assert Fingerprinter().digest(paginator.page(2)) == second
+    assert fingerprinter.digest(paginator.page(3)) != second
+    _, other = _listing(5)
+    other.object_list[4] = _article("/nd/bai-moi.md", "Bài mới")  # not on page 2
+    assert Fingerprinter().digest(other.page(2)) != second  # the listing changed
+    listed = []
+    original = Fingerprinter._sequence
+    Fingerprinter._sequence = lambda self, tag, items: listed.append(items) or original(
+        self, tag, items)
+    try:
+        fingerprinter.digest(paginator.page(1))
+    finally:
+        Fingerprinter._sequence = original
+    assert listed == []  # neither the page's articles nor the listing's summed up again
+
+
+def test_a_page_that_is_not_its_paginators_is_digested_whole():
+    """A page whose list is its own (not the paginator's for its number), or that a
+    plugin gave a field, is summed up from all of its fields."""
+    articles, paginator = _listing(5)
+    second = Fingerprinter().digest(paginator.page(2))
+    mine = paginator.page(2)
+    mine.object_list = [articles[0], articles[1]]
+    assert Fingerprinter().digest(mine) not in (second, None)
+    shown = paginator.page(2)
+    shown.label = "Trang 2"
+    labelled = Fingerprinter().digest(shown)
+    shown.label = "Trang hai"
+    assert Fingerprinter().digest(shown) not in (labelled, second)
+
+
+def test_a_record_holding_an_article_is_not_given_to_marshal(monkeypatch):
+    """An organisation's entry holds its article, which marshal refuses only once it
+    has written what comes before it: the entry goes to the one-pass pickle at once."""
+    tried = []
+    original = fingerprint_module._plain_data
+    monkeypatch.setattr(fingerprint_module, "_plain_data",
+                        lambda value: tried.append(value) or original(value))
+    article = _article("/nd/ky-ket.md", "Ký kết")
+    entry = {"event": {"type": "signing", "location": "Hội trường"}, "roles": ["party"],
+             "article": article}
+    digest = Fingerprinter().digest(entry)
+    assert digest is not None and entry not in tried
+    assert Fingerprinter().digest({**entry, "roles": ["organizer"]}) != digest
+    assert Fingerprinter().digest({"roles": ["party"], "type": "signing"}) is not None
+    assert {"roles": ["party"], "type": "signing"} in tried  # plain data still is
