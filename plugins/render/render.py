@@ -20,8 +20,9 @@ writer (``get_writer``) instead
 
 It also fixes each article's and page's URL once the content is final
 (``override_url``), since Pelican formats it again on every use, tens of thousands
-of times in a build; and it remembers Pelican's slugs, for the next build too
-(:mod:`.slugs`).
+of times in a build; it remembers Pelican's slugs, for the next build too
+(:mod:`.slugs`), and each file's path relative to ``PATH`` for the build
+(:mod:`.paths`).
 
 Pelican's ``content_written`` signal is sent when a page is queued; its file exists
 once the queue is flushed, before ``finalized``.  The ``render_pages_written`` signal
@@ -67,6 +68,7 @@ from .escape import forget_escaped, remember_escaped_texts
 from .fingerprint import Fingerprinter
 from .memo import CONTENT_LISTS, RenderMemo, build_fingerprint, memo_path, prune_memos
 from .memory import release_page_memory
+from .paths import forget_relative_paths, remember_relative_paths
 from .slugs import load_slugs, remember_slugs, save_slugs
 from .templates import forget_other_templates, keep_compiled_templates
 from .trace import Trace, entries, patch_environment, tracing
@@ -109,6 +111,7 @@ def apply_defaults(pelican):
     _compiled.clear()
     _compiled["caches"] = {}
     forget_escaped()
+    forget_relative_paths()
 
 
 # The build's template caches, one per set of Jinja options (see :mod:`.templates`).
@@ -609,6 +612,7 @@ def flush_before_last_generator(generators):
 def register():
     """Connect the writer, the URL fixing and the flush to Pelican's signals."""
     remember_slugs()
+    remember_relative_paths()
     install_period_archives()
     signals.initialized.connect(apply_defaults)
     signals.get_writer.connect(get_writer)

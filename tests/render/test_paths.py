@@ -1,0 +1,55 @@
+"""plugins/render/paths.py: each file's path relative to PATH, worked out once a build."""
+
+import os
+
+import pytest
+from pelican.contents import Article
+from pelican.settings import DEFAULT_CONFIG
+from render import paths
+
+
+@pytest.fixture
+def remembered(monkeypatch):
+    """The plugin's method in place, with the calls to Pelican's counted."""
+    calls = []
+    original = paths._pelican_get_relative_source_path
+    monkeypatch.setattr(paths, "_pelican_get_relative_source_path",
+                        lambda self, source_path=None: calls.append(source_path)
+                        or original(self, source_path))
+    monkeypatch.setattr(Article, "get_relative_source_path", paths.get_relative_source_path)
+    paths.forget_relative_paths()
+    yield calls
+    paths.forget_relative_paths()
+
+
+def _article(source, root):
+    return Article("<p>Thân bài</p>", metadata={"title": "Ký kết"},
+                   settings={**DEFAULT_CONFIG, "PATH": root}, source_path=source)
+
+
+@pytest.mark.parametrize("source", ["/site/content/2019/ky-ket.md", "2019/ky-ket.md",
+                                    "/site/content/../khac/bai.md", "/elsewhere/bai.md"])
+def test_the_answer_is_pelicans_and_worked_out_once(remembered, source):
+    article = _article(source, "/site/content")  # Pelican asks once on making it
+    assert len(remembered) == 1
+    expected = paths._pelican_get_relative_source_path(article)
+    remembered.clear()
+    assert article.get_relative_source_path() == expected
+    assert _article(source, "/site/content").get_relative_source_path() == expected
+    assert remembered == []  # not worked out again, for it or another object of the file
+    other = "/site/content/anh/lop-hoc.jpg"
+    assert article.get_relative_source_path(other) == "anh/lop-hoc.jpg"
+    assert _article(source, "/other/content").get_relative_source_path() == \
+        paths._pelican_get_relative_source_path(_article(source, "/other/content"))
+
+
+def test_a_relative_content_folder_is_worked_out_from_the_working_folder(remembered, tmp_path,
+                                                                          monkeypatch):
+    (tmp_path / "a" / "content").mkdir(parents=True)
+    (tmp_path / "b").mkdir()
+    article = _article(str(tmp_path / "a" / "content" / "bai.md"), "content")
+    monkeypatch.chdir(tmp_path / "a")
+    assert article.get_relative_source_path() == "bai.md"
+    monkeypatch.chdir(tmp_path / "b")
+    assert article.get_relative_source_path() == os.path.relpath(
+        tmp_path / "a" / "content" / "bai.md", tmp_path / "b" / "content").replace(os.sep, "/")
