@@ -516,3 +516,24 @@ def test_a_files_key_is_read_again_only_when_the_file_changed(tmp_path):
 
     article.write_text("---\ntitle: Ba, dài hơn\n---\nA\n", encoding="utf-8")
     assert cache.key_of(str(article)) not in (first, fresh)
+
+
+def test_a_files_key_follows_linked_folders_and_files_as_realpath_does(tmp_path):
+    """The key names a file by its real path inside the content: the same through a
+    linked folder, and a linked file is the file it points to; each folder's real path
+    is worked out once."""
+    from tinhoi_content.cache import ContentCache
+
+    content = tmp_path / "content"
+    (content / "2019").mkdir(parents=True)
+    article = content / "2019" / "bai.md"
+    article.write_text("---\ntitle: Một\n---\nA\n", encoding="utf-8")
+    (content / "nam-2019").symlink_to(content / "2019", target_is_directory=True)
+    (content / "2019" / "lien-ket.md").symlink_to(article)
+    cache = ContentCache({"PATH": str(content)}, fingerprint="0" * 32)
+    for path in (article, content / "nam-2019" / "bai.md", content / "2019" / "lien-ket.md",
+                 content / "nam-2019" / "lien-ket.md", content / "2019" / ".." / "2019" / "bai.md"):
+        assert cache.real_path(str(path)) == os.path.realpath(path)
+        assert cache.key(str(path), b"A") == cache.key(str(article), b"A")
+    assert cache.key(str(content / "2019" / "khac.md"), b"A") != cache.key(str(article), b"A")
+    assert len(cache._real_folders) == 3  # 2019, nam-2019 and 2019/../2019
