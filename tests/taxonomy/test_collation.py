@@ -40,6 +40,36 @@ def test_fold_ignores_normal_form_case_and_spaces():
     assert fold("khuyen hoc") != fold("khuyến học")
 
 
+def test_a_name_folded_again_is_folded_alike_and_other_values_by_their_text(monkeypatch):
+    """Folded names are remembered by text (a build folds the same names thousands of
+    times): asked again, also after the memory is full, a name folds as the first time,
+    and a value that is not a plain text (a tag) folds by its text as it is now."""
+    from vietnamese import collation
+
+    monkeypatch.setattr(collation, "FOLDED_KEPT", 3)
+    collation._folded.clear()
+    names = ["Hội Khuyến học", "HỘI  KHUYẾN HỌC", unicodedata.normalize("NFD", "Đoàn TN"),
+             "Đoàn tn", " hội khuyến học "]
+    first = [fold(name) for name in names]
+    assert first == ["hội khuyến học", "hội khuyến học", "đoàn tn", "đoàn tn",
+                     "hội khuyến học"]
+    assert len(collation._folded) <= 3  # the memory was emptied when full
+    assert [fold(name) for name in names] == first
+
+    class Named:
+        def __init__(self, name):
+            self.name = name
+
+        def __str__(self):
+            return self.name
+
+    tag = Named("Học Bổng")
+    assert fold(tag) == "học bổng"
+    tag.name = "Khen  Thưởng"
+    assert fold(tag) == "khen thưởng"
+    collation._folded.clear()
+
+
 def test_aliases_are_folded_and_followed():
     aliases = fold_aliases({"Đoàn Thanh niên": "Đoàn TNCS", "ĐTN": "đoàn thanh niên"})
     assert fold_with_aliases("đoàn  thanh NIÊN", aliases) == "đoàn tncs"
