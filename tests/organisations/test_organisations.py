@@ -95,6 +95,11 @@ def test_organisation_page_lists_its_events_with_its_role_in_each(site):
                if "Ký kết" in text(li)][0]
     assert text(signing.xpath(".//dd[@class='event-roles']")[0]) == (
         "đơn vị tổ chức, bên ký kết")
+    # Each party links to its page, a spelling in capitals too.
+    parties = {a.text: a.get("href") for a in signing.xpath(".//dd[@class='event-parties']/a")}
+    assert parties == {
+        "Hội Khuyến học quận Cầu Giấy": "../../to-chuc/hoi-khuyen-hoc-quan-cau-giay/",
+        "ĐOÀN TNCS HỒ CHÍ MINH": "../../to-chuc/doan-tncs-ho-chi-minh/"}
 
 
 def test_article_links_its_organisations_with_their_roles(site):
@@ -117,12 +122,13 @@ def test_article_organisations_metadata_follows_the_contract(tmp_path, write_art
                                "  organizations: [Hội D, hội b]\n---\nx\n")
     write_article("2019/b.md", "---\ntitle: B\ndate: 2019-02-01\nevent:\n  type: award\n"
                                "  sponsor: Công ty C\n  organizer: Hội A\n---\nx\n")
-    seen = {}
+    seen, links = {}, {}
 
     def grab(generators):
         for generator in generators:
             for article in getattr(generator, "articles", []):
                 seen[article.title] = article.organisations
+                links[article.title] = article.organisation_links
 
     signals.all_generators_finalized.connect(grab)
     try:
@@ -138,6 +144,12 @@ def test_article_organisations_metadata_follows_the_contract(tmp_path, write_art
               ("Hội D", "hoi-d", "to-chuc/hoi-d/", ["participant"])],
         "B": [("Hội A", "hoi-a", "to-chuc/hoi-a/", ["organizer"]),
               ("Công ty C", "cong-ty-c", "to-chuc/cong-ty-c/", ["sponsor"])],
+    }
+    # Each spelling the article used, to its organisation's page (what event cards link).
+    assert links == {
+        "A": {"Hội A": "to-chuc/hoi-a/", "Hội B": "to-chuc/hoi-b/", "hội b": "to-chuc/hoi-b/",
+              "Hội D": "to-chuc/hoi-d/"},
+        "B": {"Hội A": "to-chuc/hoi-a/", "Công ty C": "to-chuc/cong-ty-c/"},
     }
 
 
