@@ -53,3 +53,17 @@ def test_a_relative_content_folder_is_worked_out_from_the_working_folder(remembe
     monkeypatch.chdir(tmp_path / "b")
     assert article.get_relative_source_path() == os.path.relpath(
         tmp_path / "a" / "content" / "bai.md", tmp_path / "b" / "content").replace(os.sep, "/")
+
+
+def test_an_object_without_a_file_or_a_content_folder_gets_pelicans_answer(remembered):
+    """No source path (a page made by a plugin) or no ``PATH`` setting: Pelican's own
+    answer (or its error), nothing remembered."""
+    settings = {**DEFAULT_CONFIG, "PATH": "/site/content"}
+    unsourced = Article("<p>Thân bài</p>", metadata={"title": "Trang"}, settings=settings)
+    assert unsourced.get_relative_source_path() is None
+    assert unsourced.get_relative_source_path("/site/content/a.md") == "a.md"
+    rootless = _article("/site/content/a.md", "/site/content")
+    del rootless.settings["PATH"]
+    with pytest.raises(KeyError):
+        rootless.get_relative_source_path()
+    assert all(key[1] == "/site/content" for key in paths._known)
