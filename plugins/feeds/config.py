@@ -26,6 +26,7 @@ DEFAULTS = {
     "FEEDS_SUBSCRIBE_URL": "theo-doi/",
     "FEEDS_SUBSCRIBE_SAVE_AS": "theo-doi/index.html",
     "FEEDS_CACHE_PATH": ".cache/feeds",
+    "FEEDS_BACKGROUND": True,
 }
 
 PER_SLUG_PATHS = (

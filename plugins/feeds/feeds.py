@@ -60,7 +60,10 @@ a date meaning the end of that day, an ISO string, or ``None`` for the build's t
 ``FEEDS_SUBSCRIBE_URL``, ``FEEDS_SUBSCRIBE_SAVE_AS`` — the "Theo dõi" page;
 ``FEEDS_CACHE_PATH`` (``".cache/feeds"``, relative to the folder holding ``PATH``) —
 where the documents of the last build are kept, by the digest of their entries, to be
-reused when the entries are the same (``None``: make every document).
+reused when the entries are the same (``None``: make every document);
+``FEEDS_BACKGROUND`` (``True``) — make the documents in a forked copy of the build
+process while the rest of the site is written, and write them on ``finalized`` (see
+:mod:`.background`; ``False``: made and written in turn, the same bytes).
 
 Templates get the ``feed_links(kind, key)`` global: the ``<link rel="alternate">``
 data of the site feed (``kind="site"``) or of the feed of one event type, category,
@@ -73,6 +76,7 @@ import logging
 from jinja2 import pass_context
 from pelican import signals
 
+from .background import finish, stop_leftover
 from .catalog import links_name
 from .config import DEFAULTS, PELICAN_FEED_SETTINGS, check_settings
 from .generator import FeedsGenerator
@@ -107,5 +111,9 @@ def add_generator(pelican):
 
 def register():
     """Check the settings once read, and add the feeds generator."""
+    signals.initialized.connect(stop_leftover)
     signals.initialized.connect(initialize)
     signals.get_generators.connect(add_generator)
+    # After the plugins before it in PLUGINS (the search index): the copy making the
+    # feeds works meanwhile.
+    signals.finalized.connect(finish)

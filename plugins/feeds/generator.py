@@ -8,6 +8,7 @@ from pelican.generators import Generator
 from pelican.utils import sanitised_join
 from pelican.writers import FileOverwriteFailedError
 
+from .background import start_in_background
 from .cache import FeedCache, cache_folder
 from .catalog import Feed, FeedCatalog
 from .config import FeedsSettingsError, feeds_now, site_base
@@ -141,12 +142,21 @@ class FeedsGenerator(Generator):
     # -- writing -----------------------------------------------------------------
 
     def generate_output(self, writer):
-        """Write every feed of the catalog, then the "Theo dõi" page."""
+        """Write every feed of the catalog (in a forked process when
+        ``FEEDS_BACKGROUND`` is on, see :mod:`.background`), then the "Theo dõi" page."""
         if self.catalog:
-            self._write_feeds()
+            if not (self.settings.get("FEEDS_BACKGROUND", True) and start_in_background(self)):
+                self.write_feeds()
         self._write_subscribe_page(writer)
 
-    def _write_feeds(self):
+    def write_feeds(self):
+        """Make every feed document of the catalog and write it."""
+        self.write_documents(self.documents())
+
+    def documents(self):
+        """Yield ``(path in the output, bytes)`` for every feed of the catalog, in catalog
+        order (read from the feeds' cache when their entries are those of the last
+        build), one at a time: they are never all held at once."""
         settings = self.settings
         labels = self._labels()
         builder = EntryBuilder(settings, self.base, id_authority(settings, self.base),
@@ -176,10 +186,15 @@ class FeedsGenerator(Generator):
                                    path, written[path], f"{kind} '{feed.key}'")
                     continue
                 written[path] = f"{kind} '{feed.key}'"
-                self._write(path, cache.document(
-                    render, {**meta, "self_url": absolute_url(self.base, path)}, items))
+                yield path, cache.document(
+                    render, {**meta, "self_url": absolute_url(self.base, path)}, items)
         cache.prune()
         logger.debug("feeds: %d documents from the cache, %d made", cache.hits, cache.misses)
+
+    def write_documents(self, documents):
+        """Write each ``(path, bytes)`` of :meth:`documents` into the output."""
+        for path, data in documents:
+            self._write(path, data)
 
     def _write(self, path, data):
         target = sanitised_join(self.output_path, path)
