@@ -99,8 +99,11 @@ def build(settings, output_path, refuse_on_errors=False, before_swap=None, keep_
             raise BuildRefusedError(counter.count)
         if before_swap is not None:
             before_swap(staging)
+        signature = {} if inputs is not None else None
         if keep_unchanged:
-            keep_unchanged_files(staging, previous)
+            keep_unchanged_files(staging, previous, signature)
+        else:
+            signature = None
         # Whatever build made the site being replaced, its manifest no longer holds.
         uptodate.forget(settings, output_path)
         swap_into_place(staging, output_path)
@@ -110,7 +113,8 @@ def build(settings, output_path, refuse_on_errors=False, before_swap=None, keep_
     finally:
         logging.getLogger().removeHandler(counter)
     if inputs is not None and not counter.count and window.span is not None:
-        uptodate.remember(settings, output_path, inputs, window.span, counter.warnings)
+        uptodate.remember(settings, output_path, inputs, window.span, counter.warnings,
+                          output=signature)
     return counter.count
 
 
@@ -224,18 +228,22 @@ def swap_into_place(staging, output_path):
         shutil.rmtree(old, ignore_errors=True)
 
 
-def keep_unchanged_files(staging, output_path):
+def keep_unchanged_files(staging, output_path, signature=None):
     """Put the old file in place of every staged file with the same bytes.
 
     Each staged regular file byte-identical to the regular file at the same path in
     ``output_path`` is replaced by a hard link to that old file (or a copy keeping
     its modification time), so it keeps the old bytes and time.  Logs and returns
     ``(unchanged, changed, removed)``: changed counts new files too, removed the old
-    files with no counterpart in the new site.
+    files with no counterpart in the new site.  ``signature``, when given (a dict), is
+    filled with the staged site's :func:`.uptodate.output_signature` as it is once the
+    old files are in place: the site's files are then walked once, not twice.
     """
     unchanged = changed = 0
     old_files = _regular_files(output_path) if os.path.isdir(output_path) else {}
-    new_files = _regular_files(staging)
+    staged = list(uptodate.entries_under(staging))
+    new_files = _regular_files(staging, staged)
+    kept = {}
     for relative in sorted(new_files):
         new_stat, old_stat = new_files[relative], old_files.get(relative)
         if old_stat is not None and _same_bytes(
@@ -246,21 +254,41 @@ def keep_unchanged_files(staging, output_path):
             if (new_stat.st_dev, new_stat.st_ino) != (old_stat.st_dev, old_stat.st_ino):
                 link_in_place(os.path.join(output_path, relative),
                               os.path.join(staging, relative))
+            kept[relative] = old_stat
             unchanged += 1
         else:
             changed += 1
     removed = sum(1 for relative in old_files if relative not in new_files)
+    if signature is not None:
+        signature.update(_signature(staged, new_files, kept))
     logger.info("Kết quả: %d tệp không đổi (giữ nguyên), %d tệp mới hoặc đã đổi, %d tệp bị bỏ",
                 unchanged, changed, removed)
     return unchanged, changed, removed
 
 
-def _regular_files(folder):
+def _regular_files(folder, entries=None):
     """``{path relative to folder: stat}`` of every regular file under ``folder`` (links
-    not followed; other kinds of file are left out, so they never count as the same)."""
+    not followed; other kinds of file are left out, so they never count as the same);
+    ``entries``: the folder's :func:`.uptodate.entries_under`, when walked already."""
+    if entries is None:
+        entries = uptodate.entries_under(folder)
     return {relative.replace("/", os.sep): entry.stat(follow_symlinks=False)
-            for relative, entry in uptodate.entries_under(folder)
+            for relative, entry in entries
             if entry.is_file(follow_symlinks=False)}
+
+
+def _signature(staged, new_files, kept):
+    """The output signature of the ``staged`` entries, the files in ``kept`` (``{path:
+    stat}``) being the old ones now."""
+    signature = {}
+    for relative, entry in staged:
+        if entry.is_dir(follow_symlinks=False):
+            signature[relative] = "folder"
+            continue
+        path = relative.replace("/", os.sep)
+        stat = kept.get(path) or new_files.get(path) or entry.stat(follow_symlinks=False)
+        signature[relative] = uptodate.stat_mark(stat)
+    return signature
 
 
 def _same_bytes(new, old, new_stat, old_stat, chunk=1 << 16):

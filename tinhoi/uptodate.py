@@ -99,6 +99,11 @@ def output_signature(output_path):
             for relative, entry in entries_under(output_path)}
 
 
+def stat_mark(stat):
+    """What :func:`output_signature` keeps of a file's ``os.stat_result``."""
+    return stat.st_mode, stat.st_size, stat.st_mtime_ns, stat.st_ino
+
+
 def entries_under(folder, skipped=(), follow_symlinks=False):
     """``(relative path, os.DirEntry)`` of everything under ``folder``, folders
     included (and looked into, but those named in ``skipped``).  A folder that cannot
@@ -122,8 +127,7 @@ def entries_under(folder, skipped=(), follow_symlinks=False):
 
 
 def _stat_mark(entry):
-    stat = entry.stat(follow_symlinks=False)
-    return stat.st_mode, stat.st_size, stat.st_mtime_ns, stat.st_ino
+    return stat_mark(entry.stat(follow_symlinks=False))
 
 
 def manifest_path(settings, output_path):
@@ -161,13 +165,16 @@ def forget(settings, output_path):
         pass
 
 
-def remember(settings, output_path, inputs, window, warnings):
+def remember(settings, output_path, inputs, window, warnings, output=None):
     """Keep the manifest of the site just put in ``output_path`` (written to a
-    temporary file and renamed into place: never half-written)."""
+    temporary file and renamed into place: never half-written).  ``output``: the
+    site's :func:`output_signature` when the caller has it already (else it is read)."""
     if inputs is None:
         return
+    if output is None:
+        output = output_signature(output_path)
     manifest = {"format": FORMAT_VERSION, "inputs": inputs, "window": window,
-                "warnings": warnings, "output": output_signature(output_path)}
+                "warnings": warnings, "output": output}
     try:
         write_atomically(manifest_path(settings, output_path),
                          pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL))

@@ -48,3 +48,24 @@ def test_a_failed_build_also_leaves_the_collector_as_it_was(content, tmp_path):
               str(tmp_path / "site"))
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
     assert not (tmp_path / "site").exists()
+
+
+def test_the_signature_made_while_keeping_unchanged_files_is_that_of_the_site(tmp_path):
+    from tinhoi import uptodate
+    from tinhoi.build import keep_unchanged_files, swap_into_place
+
+    old, new = tmp_path / "site", tmp_path / "staging"
+    for folder in (old, new):
+        (folder / "2018" / "bai").mkdir(parents=True)
+        (folder / "index.html").write_text("trang chủ", encoding="utf-8")
+        (folder / "2018" / "bai" / "index.html").write_text("bài", encoding="utf-8")
+    (new / "2018" / "bai" / "index.html").write_text("bài đã sửa", encoding="utf-8")
+    (new / "moi.html").write_text("trang mới", encoding="utf-8")
+    (new / "lien-ket").symlink_to("index.html")
+    (new / "rong").mkdir()
+    signature = {}
+    assert keep_unchanged_files(str(new), str(old), signature) == (1, 2, 0)  # links: neither
+    swap_into_place(str(new), str(old))
+    assert signature == uptodate.output_signature(str(old))
+    assert set(signature) == {"index.html", "2018", "2018/bai", "2018/bai/index.html",
+                              "moi.html", "lien-ket", "rong"}

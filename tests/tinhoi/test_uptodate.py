@@ -71,6 +71,11 @@ def test_nothing_changed_keeps_the_site_and_says_its_warnings_again(project):
     assert KEPT not in forced.stdout and "Done: Processed" in forced.stdout
     assert {path: data for path, (data, *_) in state(project / "output").items()} == \
         {path: data for path, (data, *_) in before.items()}
+    # --full keeps no manifest: the next build builds, puts back the old file of every
+    # page that did not change, and names the files as they are then in its manifest,
+    # so the build after it finds nothing changed.
+    assert KEPT not in tinhoi(project).stdout
+    assert KEPT in tinhoi(project).stdout
 
 
 def test_an_edit_that_keeps_size_and_time_is_built(project):
