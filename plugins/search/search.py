@@ -106,7 +106,7 @@ def indexable_pages(output_path, bundle_dir):
     return pages
 
 
-def pages_to_index(output_path, bundle_dir, known=None, paths=None):
+def pages_to_index(output_path, bundle_dir, known=None, paths=None, noted=None):
     """``[(path, digest of its bytes)]`` of every page carrying the indexed body, in a
     stable order (digests, not texts: a large site's pages need not all be in memory).
 
@@ -115,7 +115,8 @@ def pages_to_index(output_path, bundle_dir, known=None, paths=None):
     size and modification time as last time (an unchanged page is the same file from one
     build to the next) is not read again.  ``paths``: only these pages, in this order
     (else every HTML page of the output but the bundle's folder); ``known`` is then only
-    read.
+    read, and ``noted`` (a dict, when given) gets the same ``(file key, digest)`` of each
+    page read.
     """
     found = []
     marker = BODY_MARKER.encode()
@@ -135,6 +136,8 @@ def pages_to_index(output_path, bundle_dir, known=None, paths=None):
             digest = hashlib.blake2b(data, digest_size=16).digest() if marker in data else None
         if every_page:
             seen[relative] = (key, digest)
+        elif noted is not None:
+            noted[relative] = (key, digest)
         if digest is not None:
             found.append((path, digest))
     if known is not None and every_page:
@@ -207,9 +210,13 @@ def build_search_index(pelican):
     output = pelican.output_path
     bundle_dir = settings["SEARCH_BUNDLE_DIR"]
     bundle = os.path.join(output, bundle_dir)
-    early = finish_early_shards()
+    early, read_early = finish_early_shards()
     cache = _cache_folder(settings)
     known = _load_known_pages(cache)
+    if known is not None:
+        # The pages the shards indexed early were read then: not read again while their
+        # files are those that were read (same inode, size and time).
+        known.update(read_early)
     shards = shards_of(pages_to_index(output, bundle_dir, known), output,
                        int(settings.get("SEARCH_SHARD_SIZE") or 0))
     base = _bundle_key_base(settings)
@@ -400,7 +407,7 @@ def _forget_other_bundles(cache, used):
 # processes running: ``(process, work folder, bundle folder, cache key)``.
 _early = {"output": None, "shards": [], "running": [], "settings": None, "cache": None,
           "unasked": [], "shard_of": {},
-          "base": None, "kept": set(), "known": None}
+          "base": None, "kept": set(), "known": None, "read": {}}
 EARLY_RUNNING = 2  # Pagefind processes at once while pages are still rendered
 STAGING_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "staging.py")
 
@@ -409,7 +416,8 @@ def foresee_shards(generators):
     """Foresee the shards from the articles and pages Pelican will write (each with the
     indexed body, as the theme gives it), so that each one is indexed once written."""
     _stop_early()  # a build of this process that failed before its end (the preview's)
-    _early.update(output=None, shards=[], running=[], kept=set(), unasked=[], shard_of={})
+    _early.update(output=None, shards=[], running=[], kept=set(), unasked=[], shard_of={},
+                  read={})
     if not generators:
         return
     settings = generators[0].settings
@@ -460,6 +468,9 @@ def ask_for_complete_shards(path, **_):
     indexed while the rest of the site is written (after an edit, the edited article's
     shard starts as soon as the article's page is rendered)."""
     path = os.path.abspath(path)
+    if _early["read"] and _early["output"] is not None:
+        # Written again after its shard read it: the end of the build reads it afresh.
+        _early["read"].pop(_relative(path, _early["output"]), None)
     number = _early["shard_of"].get(path)
     if number is None:
         return
@@ -496,7 +507,7 @@ def _start_shard(paths):
     settings, cache, output = _early["settings"], _early["cache"], _early["output"]
     if _early["known"] is None:  # read when first needed (a warm build never does)
         _early["known"] = _load_known_pages(cache)
-    pages = pages_to_index(output, None, _early["known"], paths)
+    pages = pages_to_index(output, None, _early["known"], paths, noted=_early["read"])
     if len(pages) != len(paths):
         return None
     if _early["base"] is None:
@@ -578,14 +589,15 @@ atexit.register(_stop_early)
 
 
 def finish_early_shards():
-    """Wait for the shards still being indexed; return the cache keys of those kept."""
+    """Wait for the shards still being indexed; return the cache keys of those kept,
+    and the pages read for them (see :func:`pages_to_index`'s ``noted``)."""
     for job in _early["running"]:
         job[0].wait()
         _keep_early(job)
-    kept = _early["kept"]
+    kept, read = _early["kept"], _early["read"]
     _early.update(output=None, shards=[], running=[], kept=set(), known=None, settings=None,
-                  unasked=[], shard_of={})
-    return kept
+                  unasked=[], shard_of={}, read={})
+    return kept, read
 
 
 def register():

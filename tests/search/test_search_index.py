@@ -349,6 +349,52 @@ def test_a_page_changed_after_its_shard_was_indexed_is_indexed_again(
     assert len(kept_bundles(tmp_path)) == len(shards) + 1  # the stale early bundle dropped
 
 
+def test_pages_read_for_an_early_shard_are_not_read_again_at_the_end(
+        build_site, tmp_path, caplog, monkeypatch):
+    import builtins
+    import logging
+
+    caplog.set_level(logging.INFO, logger="search")
+    opened, real_open = [], builtins.open
+
+    def counting_open(file, mode="r", *args, **kwargs):
+        if mode == "rb" and str(file).endswith("index.html"):
+            opened.append(str(file))
+        return real_open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", counting_open)
+    fresh_logs()
+    site = build_site("basic", **EARLY)
+    indexed, cached, ahead = indexed_counts(caplog.text)
+    assert ahead == indexed > 0  # every shard was indexed early
+    articles = [str(path) for path in site.rglob("index.html")
+                if b"data-pagefind-body" in path.read_bytes()]
+    assert len(articles) == indexed
+    # Read once (to make its shard's key), not again at the end.
+    assert all(opened.count(page) == 1 for page in articles), opened
+    late = run_build(tmp_path / "content", tmp_path / "late",
+                     **{**EARLY, "SEARCH_EARLY": False, "SEARCH_CACHE_PATH": None})
+    assert snapshot(site / "pagefind") == snapshot(late / "pagefind")
+
+
+def test_a_page_written_again_after_its_shard_read_it_is_read_again_at_the_end(tmp_path):
+    from search import search
+
+    output = str(tmp_path / "site")
+    page = os.path.join(output, "2018", "bai", "index.html")
+    other = os.path.join(output, "2018", "khac", "index.html")
+    read = {os.path.join("2018", "bai", "index.html"): ("key", b"digest"),
+            os.path.join("2018", "khac", "index.html"): ("key", b"digest")}
+    saved = dict(search._early)
+    search._early.update(output=output, read=read, shard_of={})
+    try:
+        search.ask_for_complete_shards(page)
+        assert list(read) == [os.path.relpath(other, output)]
+    finally:
+        search._early.clear()
+        search._early.update(saved)
+
+
 def run_staging_job(tmp_path, pages, command, stderr=None):
     """Start the background script on ``pages`` (``(path, digest)``) with ``command``."""
     import subprocess
