@@ -47,9 +47,12 @@ TOTALS = re.compile(r"^(?:summary|totals):\s+(\d+)", re.MULTILINE)
 
 def settings_file(work, tree, processes):
     """Settings of the project in ``tree`` pointed at the corpus in ``work``."""
+    # The feeds are made in the build process: a forked copy's count would hold its
+    # parent's instructions before the fork again (the same work either way).
+    feeds = "FEEDS_BACKGROUND = False\n"
     one = "SEARCH_ENABLED = False\nRENDER_PROCESSES = 1\nTINHOI_WORKERS = 1\n"
     return tinhoi_settings(work, work / "output", tree=tree, name=f"instructions-{tree.name}.py",
-                           extra=one if processes == 1 else "")
+                           extra=feeds + (one if processes == 1 else ""))
 
 
 def counted_build(work, tree, processes, scenario="cold"):
