@@ -15,8 +15,9 @@ writer (``get_writer``) instead
    the static files are copied and before ``finalized``, when the search index reads
    the pages);
 3. renders the queued pages in ``RENDER_PROCESSES`` processes (forked, so they
-   share everything already computed), in a fixed order, and forwards their log
-   records in page order, so the output and the log are the same as a serial build.
+   share everything already computed), each page taken by the first process free,
+   and forwards their log records in page order, so the output is the same as a
+   serial build's and the log in the same order.
 
 It also fixes each article's and page's URL once the content is final
 (``override_url``), since Pelican formats it again on every use, tens of thousands
@@ -436,7 +437,7 @@ def _remove(path):
 # -- rendering -------------------------------------------------------------------------
 
 # The jobs being written and the build's digests, inherited by the forked processes.
-_forked = {"jobs": [], "fingerprinter": None, "recall": None}
+_forked = {"jobs": [], "fingerprinter": None, "recall": None, "next": None}
 
 
 def _render_all(jobs, processes, fingerprinter, recall=None, meanwhile=None):
@@ -450,22 +451,25 @@ def _render_all(jobs, processes, fingerprinter, recall=None, meanwhile=None):
         return results
     for value in jobs[0].localcontext.values():  # digested here once, not in each process
         fingerprinter.digest(value)
-    _forked.update(jobs=jobs, fingerprinter=fingerprinter, recall=recall)
-    shares = [list(range(start, len(jobs), processes)) for start in range(processes)]
+    context = multiprocessing.get_context("fork")
+    # The next page to render, taken by whichever process is free: pages take from 0.1
+    # to 10 ms, and shares fixed in advance left one process waiting for the other
+    # (0.55 s in a cold build of 2,000 articles, up to 0.29 s for one batch).
+    _forked.update(jobs=jobs, fingerprinter=fingerprinter, recall=recall,
+                   next=context.Value("q", 0))
     results = [None] * len(jobs)
     try:
-        with multiprocessing.get_context("fork").Pool(processes - 1) as pool:
-            others = [pool.apply_async(_render_share, (share,)) for share in shares[1:]]
-            mine = _render_share(shares[0], forked=False)
-            for index, result in zip(shares[0], mine, strict=True):
-                results[index] = result
+        with context.Pool(processes - 1) as pool:
+            others = [pool.apply_async(_render_share) for _ in range(processes - 1)]
+            for index, *result in _render_share(forked=False):
+                results[index] = tuple(result)
             if meanwhile is not None:
                 meanwhile()
-            for share, waiting in zip(shares[1:], others, strict=True):
-                for index, result in zip(share, waiting.get(), strict=True):
-                    results[index] = result
+            for waiting in others:
+                for index, *result in waiting.get():
+                    results[index] = tuple(result)
     finally:
-        _forked.update(jobs=[], fingerprinter=None, recall=None)
+        _forked.update(jobs=[], fingerprinter=None, recall=None, next=None)
     for index, result in enumerate(results):
         if result[0] == "error":  # render it here, so the real exception is raised
             results[index] = _render_one(jobs[index], fingerprinter)
@@ -478,27 +482,37 @@ def _render_all(jobs, processes, fingerprinter, recall=None, meanwhile=None):
     return results
 
 
-def _render_share(indices, forked=True):
-    """Render the shared jobs at ``indices``: ``[(digest, reads, log records)]``.
+def _render_share(forked=True):
+    """Render shared jobs, each taken by the first process free, until none is left:
+    ``[(index, digest, reads, log records)]``.
 
     Log records are kept, to be handled in page order once every process is done.  In
-    a forked process, a page that failed gives ``("error", …)``: the parent renders it
-    again, so that the build fails with the page's own exception.
+    a forked process, a page that failed gives ``(index, "error", …)``: the parent
+    renders it again, so that the build fails with the page's own exception.
     """
-    fingerprinter, recall = _forked["fingerprinter"], _forked["recall"]
+    jobs, fingerprinter, recall = _forked["jobs"], _forked["fingerprinter"], _forked["recall"]
     results = []
     with _CapturedLogs() as logs:
-        for index in indices:
+        while (index := _take_next()) < len(jobs):
             try:
-                digest, reads = _render_one(_forked["jobs"][index], fingerprinter, recall)
+                digest, reads = _render_one(jobs[index], fingerprinter, recall)
             except Exception:
                 if not forked:
                     raise
-                results.append(("error", None, []))
+                results.append((index, "error", None, []))
                 logs.take()
                 continue
-            results.append((digest, reads, logs.take()))
+            results.append((index, digest, reads, logs.take()))
     return results
+
+
+def _take_next():
+    """The index of the next job no process has taken yet."""
+    counter = _forked["next"]
+    with counter.get_lock():
+        index = counter.value
+        counter.value = index + 1
+    return index
 
 
 def _render_one(job, fingerprinter, recall=None):

@@ -470,3 +470,40 @@ def test_article_pages_are_written_before_the_other_generators_run(site, monkeyp
     cold, _ = build(site, "site", RENDER_BATCH=1000)
     assert found and found[0] == found[1] > 10
     assert_same_site(plain_build(site), cold)
+
+
+def test_a_slow_page_leaves_the_other_pages_to_the_other_process(site, tmp_path):
+    """Each page is taken by the first process free: while one process renders a slow
+    page, the other renders the rest (shares fixed in advance made it wait)."""
+    import os
+    import time
+
+    rendered, slept = tmp_path / "rendered.txt", tmp_path / "slept"
+
+    def mark(value):
+        try:  # the first page rendered by any process is slow
+            os.close(os.open(slept, os.O_CREAT | os.O_EXCL))
+            time.sleep(1.0)
+        except FileExistsError:
+            pass
+        with open(rendered, "a", encoding="utf-8") as handle:
+            handle.write(f"{os.getpid()}\n")
+        return value
+
+    article = site / "theme" / "templates" / "article.html"
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        "{% block content %}", "{% block content %}{{ article.title|mark }}", 1),
+        encoding="utf-8")
+    settings = pelican_settings(site / "content", site / "x")
+    filters = {**settings.get("JINJA_FILTERS", {}), "mark": mark}
+    parallel, _ = build(site, "parallel", JINJA_FILTERS=filters, RENDER_CACHE=False,
+                        **{**PARALLEL, "RENDER_BATCH": 1000})
+    serial, _ = build(site, "serial", JINJA_FILTERS=filters, RENDER_CACHE=False,
+                      RENDER_PROCESSES=1)
+    assert parallel == serial
+    pids = rendered.read_text(encoding="utf-8").split()
+    articles = len(pids) // 2  # both builds wrote one line per article page
+    in_parallel = pids[:articles]
+    assert articles >= 8 and len(set(in_parallel)) == 2
+    # The process that slept took the slow page, and few others.
+    assert min(in_parallel.count(pid) for pid in set(in_parallel)) <= articles // 4
