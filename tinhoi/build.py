@@ -17,19 +17,22 @@ import importlib
 import logging
 import os
 import shutil
+import subprocess
 import sys
 import sysconfig
 import tempfile
 
 from pelican import Pelican, signals
 
-from . import uptodate
+from . import cache_folder, uptodate
 
 logger = logging.getLogger(__name__)
 
 # Python's collector runs every 700 allocations by default, and a full collection scans
 # every object the build holds (some 150,000 at 2,000 articles): 2 s of a cold build.
 GC_THRESHOLD = (10_000, 10, 10)
+# The folder of the project's caches where replaced sites are removed in the background.
+TRASH = "old-output"
 
 
 class ErrorCounter(logging.Handler):
@@ -106,7 +109,7 @@ def build(settings, output_path, refuse_on_errors=False, before_swap=None, keep_
             signature = None
         # Whatever build made the site being replaced, its manifest no longer holds.
         uptodate.forget(settings, output_path)
-        swap_into_place(staging, output_path)
+        swap_into_place(staging, output_path, trash=cache_folder(settings, TRASH))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -215,8 +218,14 @@ class BuildRefusedError(Exception):
         self.errors = errors
 
 
-def swap_into_place(staging, output_path):
-    """Replace ``output_path`` by ``staging`` with two renames, then drop the old site."""
+def swap_into_place(staging, output_path, trash=None):
+    """Replace ``output_path`` by ``staging`` with two renames, then drop the old site.
+
+    With ``trash`` (a folder, made if missing), the old site is moved into it and
+    removed there by a process of its own, which the build does not wait for:
+    removing thousands of files took 1.1 s on this machine's disk (0.16 s on tmpfs) at
+    the end of every build.  Where it cannot be moved there (another file system) or
+    that process cannot start, it is removed at once, as without ``trash``."""
     os.chmod(staging, 0o755)
     old = None
     if os.path.exists(output_path):
@@ -225,7 +234,36 @@ def swap_into_place(staging, output_path):
         os.rename(output_path, old)
     os.rename(staging, output_path)
     if old:
-        shutil.rmtree(old, ignore_errors=True)
+        discard(old, trash)
+
+
+# Removes everything in the trash folder given as its argument (the standard library
+# only: it runs in a Python of its own, started without the project's imports).
+EMPTY_TRASH = ("import os, shutil, sys\n"
+               "for name in os.listdir(sys.argv[1]):\n"
+               "    shutil.rmtree(os.path.join(sys.argv[1], name), ignore_errors=True)\n")
+
+
+def discard(folder, trash=None):
+    """Remove ``folder``: moved into ``trash`` and removed there in the background when
+    ``trash`` is given and that works, else at once.  Whatever an earlier background
+    removal left in ``trash`` (stopped by a shutdown) is removed with it."""
+    if trash is not None:
+        try:
+            os.makedirs(trash, exist_ok=True)
+            os.rename(folder, os.path.join(trash, os.path.basename(folder)))
+        except OSError as error:  # another file system, no room to write…
+            logger.debug("old site not moved to %s: %s", trash, error)
+        else:
+            try:
+                subprocess.Popen([sys.executable, "-I", "-S", "-c", EMPTY_TRASH, trash],
+                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL, start_new_session=True)
+                return
+            except OSError as error:
+                logger.debug("no background removal (%s): removed now", error)
+                folder = trash
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def keep_unchanged_files(staging, output_path, signature=None):

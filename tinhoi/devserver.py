@@ -30,7 +30,8 @@ import time
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
-from .build import swap_into_place
+from . import cache_folder
+from .build import TRASH, swap_into_place
 from .settings import load
 
 STATUS_PATH = "/__tinhoi/status"
@@ -207,9 +208,10 @@ class SpareBuild:
                 self.process.wait()
 
 
-def run_build(settings_file, output, out=print, accepted=None, spare=None):
+def run_build(settings_file, output, out=print, accepted=None, spare=None, trash=None):
     """Build the preview in a fresh process (``spare``, a :class:`SpareBuild`, when one
-    was started); return ``(put in place?, errors, new errors)``.
+    was started); return ``(put in place?, errors, new errors)``.  The preview replaced
+    is removed in the background in ``trash`` (see :func:`.build.swap_into_place`).
 
     The build is written to a sibling folder of ``output``; it replaces the preview
     (two renames) unless it has an error that the preview in place did not have
@@ -246,7 +248,7 @@ def run_build(settings_file, output, out=print, accepted=None, spare=None):
         out(f"Không cập nhật: có {len(new)} lỗi mới (ở trên); trang xem trước vẫn là bản "
             "trước. Sửa rồi lưu lại.")
         return False, errors, new
-    swap_into_place(candidate, output)
+    swap_into_place(candidate, output, trash=trash)
     out(f"[{time.strftime('%H:%M:%S')}] Đã dựng lại bản xem trước "
         f"({time.monotonic() - started:.1f} giây)"
         + (f", còn {len(errors)} lỗi cũ." if errors else "."))
@@ -277,7 +279,8 @@ def serve(settings_file="pelicanconf.py", output=None, host="127.0.0.1", port=80
     os.makedirs(output, exist_ok=True)
     state = PreviewState()
     out("Đang dựng bản xem trước (có cả bản nháp)…")
-    state.built(*run_build(settings_file, output, out))
+    trash = cache_folder(settings, TRASH)
+    state.built(*run_build(settings_file, output, out, trash=trash))
     try:
         server = make_server(output, state, host, port)
     except OSError as error:
@@ -297,7 +300,7 @@ def serve(settings_file="pelicanconf.py", output=None, host="127.0.0.1", port=80
                              debounce=300, step=50, rust_timeout=1000, yield_on_timeout=False):
             names = sorted({os.path.relpath(path) for _, path in changes})
             out(f"Thay đổi: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}")
-            state.built(*run_build(settings_file, output, out, state.accepted, spare))
+            state.built(*run_build(settings_file, output, out, state.accepted, spare, trash))
             if stop.is_set():  # asked to stop while building: no next build
                 break
             spare = SpareBuild(settings_file, output)  # loads while the page reloads

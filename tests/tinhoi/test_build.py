@@ -1,6 +1,7 @@
 """tinhoi/build.py: the collector runs less while a build runs, and is left as it was."""
 
 import gc
+import os
 import shutil
 
 import pytest
@@ -69,3 +70,61 @@ def test_the_signature_made_while_keeping_unchanged_files_is_that_of_the_site(tm
     assert signature == uptodate.output_signature(str(old))
     assert set(signature) == {"index.html", "2018", "2018/bai", "2018/bai/index.html",
                               "moi.html", "lien-ket", "rong"}
+
+
+def _wait_until_empty(folder, seconds=20):
+    import time
+
+    deadline = time.monotonic() + seconds
+    while folder.exists() and any(folder.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not folder.exists() or not any(folder.iterdir())
+
+
+def test_the_replaced_site_is_removed_in_the_background(content, tmp_path, monkeypatch):
+    import tinhoi.build as build_module
+
+    settings = pelican_settings(content, tmp_path / "site", PLUGINS=PLUGINS)
+    reset_pelican_signals()
+    build(settings, str(tmp_path / "site"))
+    removed_here = []
+    rmtree = shutil.rmtree
+    monkeypatch.setattr(build_module.shutil, "rmtree",
+                        lambda path, *a, **k: (removed_here.append(str(path)),
+                                               rmtree(path, *a, **k))[1])
+    (content / "2018" / "moi.md").write_text(
+        "---\ntitle: Bài mới\ndate: 2018-12-01 08:00\ncategory: Tin tức\n---\nNội dung.\n",
+        encoding="utf-8")
+    reset_pelican_signals()
+    build(settings, str(tmp_path / "site"))
+    # The new site is in place at once, nothing of the old one beside it…
+    assert any("moi" in path.name for path in (tmp_path / "site" / "2018").iterdir())
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".tinhoi-")]
+    # …and the build process removed no site itself: a process of its own empties the
+    # trash in the project's cache.
+    trash = tmp_path / ".cache" / build_module.TRASH
+    assert removed_here == [] and trash.is_dir()
+    assert _wait_until_empty(trash)
+
+
+def test_a_trash_on_another_file_system_removes_the_old_site_at_once(tmp_path, monkeypatch):
+    import errno
+
+    import tinhoi.build as build_module
+
+    old, new, trash = tmp_path / "site", tmp_path / "staging", tmp_path / "cache" / "trash"
+    for folder in (old, new):
+        (folder / "2018").mkdir(parents=True)
+        (folder / "2018" / "index.html").write_text(folder.name, encoding="utf-8")
+    rename = os.rename
+
+    def cross_device(source, target):
+        if str(target).startswith(str(trash)):
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        return rename(source, target)
+
+    monkeypatch.setattr(build_module.os, "rename", cross_device)
+    build_module.swap_into_place(str(new), str(old), trash=str(trash))
+    assert (old / "2018" / "index.html").read_text(encoding="utf-8") == "staging"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "site"]
+    assert not any(trash.iterdir())
