@@ -132,7 +132,10 @@ def _make_in_copy(generator, send):
 
 
 class _CapturedLogs(logging.Handler):
-    """Keeps every log record of the copy, to be handled by the build process."""
+    """Keeps every log record of the copy, to be handled by the build process.
+
+    (The render plugin keeps its forked renders' records the same way: each plugin has
+    its own, since plugins do not import each other.)"""
 
     def __init__(self):
         super().__init__(logging.NOTSET)

@@ -349,6 +349,17 @@ def test_a_page_failing_in_a_worker_fails_the_build_with_its_own_error(site):
     assert not (site / "site").exists()  # the failed build left no half-written output
 
 
+def filter_on_article_titles(site, name, function):
+    """Make the article template pass each article's title through the filter ``name``
+    (``function``); return the ``JINJA_FILTERS`` to build with."""
+    article = site / "theme" / "templates" / "article.html"
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        "{% block content %}", f"{{% block content %}}{{{{ article.title|{name} }}}}", 1),
+        encoding="utf-8")
+    settings = pelican_settings(site / "content", site / "x")
+    return {**settings.get("JINJA_FILTERS", {}), name: function}
+
+
 def test_log_records_of_forked_renders_reach_the_build_in_page_order(site, caplog):
     logger = logging.getLogger("tests.render.loud")
 
@@ -356,12 +367,7 @@ def test_log_records_of_forked_renders_reach_the_build_in_page_order(site, caplo
         logger.warning("rendering %s", value)
         return value
 
-    article = site / "theme" / "templates" / "article.html"
-    article.write_text(article.read_text(encoding="utf-8").replace(
-        "{% block content %}", "{% block content %}{{ article.title|loud }}", 1),
-        encoding="utf-8")
-    settings = pelican_settings(site / "content", site / "x")
-    filters = {**settings.get("JINJA_FILTERS", {}), "loud": loud}
+    filters = filter_on_article_titles(site, "loud", loud)
 
     caplog.set_level(logging.WARNING, logger="tests.render.loud")
     build(site, "serial", JINJA_FILTERS=filters, RENDER_CACHE=False, RENDER_PROCESSES=1)
@@ -490,12 +496,7 @@ def test_a_slow_page_leaves_the_other_pages_to_the_other_process(site, tmp_path)
             handle.write(f"{os.getpid()}\n")
         return value
 
-    article = site / "theme" / "templates" / "article.html"
-    article.write_text(article.read_text(encoding="utf-8").replace(
-        "{% block content %}", "{% block content %}{{ article.title|mark }}", 1),
-        encoding="utf-8")
-    settings = pelican_settings(site / "content", site / "x")
-    filters = {**settings.get("JINJA_FILTERS", {}), "mark": mark}
+    filters = filter_on_article_titles(site, "mark", mark)
     parallel, _ = build(site, "parallel", JINJA_FILTERS=filters, RENDER_CACHE=False,
                         **{**PARALLEL, "RENDER_BATCH": 1000})
     serial, _ = build(site, "serial", JINJA_FILTERS=filters, RENDER_CACHE=False,
