@@ -102,11 +102,10 @@ def build(settings, output_path, refuse_on_errors=False, before_swap=None, keep_
             raise BuildRefusedError(counter.count)
         if before_swap is not None:
             before_swap(staging)
-        signature = {} if inputs is not None else None
+        # The manifest's output signature, filled while the unchanged files are kept.
+        signature = {} if inputs is not None and keep_unchanged else None
         if keep_unchanged:
             keep_unchanged_files(staging, previous, signature)
-        else:
-            signature = None
         # Whatever build made the site being replaced, its manifest no longer holds.
         uptodate.forget(settings, output_path)
         swap_into_place(staging, output_path, trash=cache_folder(settings, TRASH))

@@ -22,7 +22,9 @@ are made in the build process, at the same point of the build: the same bytes.
 """
 
 import logging
+import logging.handlers
 import multiprocessing
+import queue
 import threading
 
 logger = logging.getLogger(__name__)
@@ -34,7 +36,6 @@ _running = {"job": None}
 def start_in_background(generator):
     """Start making ``generator``'s feed documents (``documents()``) in a forked
     process; return whether it started (``False``: the caller makes them itself)."""
-    stop_leftover()
     if "fork" not in multiprocessing.get_all_start_methods():
         return False
     try:
@@ -118,43 +119,26 @@ def _make_in_copy(generator, send):
     """In the forked copy: send ``("document", path, bytes)`` for each document, then
     ``("made", log records)``; or ``("failed",)`` (the build process then makes them
     all, and raises the error)."""
+    # The copy's records wait here, made picklable by the standard QueueHandler (message
+    # formatted, no traceback object), to be handled by the build process; the copy
+    # ends once it has sent them, so its handlers need not be put back.
+    records = queue.SimpleQueue()
+    logging.getLogger().handlers[:] = [logging.handlers.QueueHandler(records)]
     try:
-        with _CapturedLogs() as logs:
-            try:
-                for path, data in generator.documents():
-                    send.send(("document", path, data))
-                outcome = ("made", logs.records)
-            except BaseException:  # noqa: BLE001 — raised again by the build process
-                outcome = ("failed",)
+        try:
+            for path, data in generator.documents():
+                send.send(("document", path, data))
+            outcome = ("made", _drained(records))
+        except BaseException:  # noqa: BLE001 — raised again by the build process
+            outcome = ("failed",)
         send.send(outcome)
     finally:
         send.close()
 
 
-class _CapturedLogs(logging.Handler):
-    """Keeps every log record of the copy, to be handled by the build process.
-
-    (The render plugin keeps its forked renders' records the same way: each plugin has
-    its own, since plugins do not import each other.)"""
-
-    def __init__(self):
-        super().__init__(logging.NOTSET)
-        self.records, self.saved = [], None
-
-    def __enter__(self):
-        root = logging.getLogger()
-        self.saved = root.handlers[:]
-        root.handlers[:] = [self]
-        return self
-
-    def __exit__(self, *exc):
-        logging.getLogger().handlers[:] = self.saved
-        return False
-
-    def emit(self, record):
-        """Keep ``record``, made picklable (its message formatted, no traceback object)."""
-        record.msg, record.args = record.getMessage(), None
-        if record.exc_info:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-            record.exc_info = None
-        self.records.append(record)
+def _drained(records):
+    """Every item of the queue ``records``, in order."""
+    items = []
+    while not records.empty():
+        items.append(records.get_nowait())
+    return items

@@ -145,7 +145,7 @@ class FeedsGenerator(Generator):
         """Write every feed of the catalog (in a forked process when
         ``FEEDS_BACKGROUND`` is on, see :mod:`.background`), then the "Theo dõi" page."""
         if self.catalog:
-            if not (self.settings.get("FEEDS_BACKGROUND", True) and start_in_background(self)):
+            if not (self.settings["FEEDS_BACKGROUND"] and start_in_background(self)):
                 self.write_feeds()
         self._write_subscribe_page(writer)
 

@@ -128,3 +128,17 @@ def test_a_trash_on_another_file_system_removes_the_old_site_at_once(tmp_path, m
     assert (old / "2018" / "index.html").read_text(encoding="utf-8") == "staging"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "site"]
     assert not any(trash.iterdir())
+
+
+def test_a_trash_that_cannot_be_made_removes_the_old_site_at_once(tmp_path):
+    from tinhoi.build import swap_into_place
+
+    old, new = tmp_path / "site", tmp_path / "staging"
+    for folder in (old, new):
+        folder.mkdir()
+        (folder / "index.html").write_text(folder.name, encoding="utf-8")
+    (tmp_path / "cache").write_text("a file where the cache folder should be", encoding="utf-8")
+    swap_into_place(str(new), str(old), trash=str(tmp_path / "cache" / "old-output"))
+    assert (old / "index.html").read_text(encoding="utf-8") == "staging"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "site"]
+    assert (tmp_path / "cache").is_file()
