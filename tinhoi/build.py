@@ -291,13 +291,13 @@ def keep_unchanged_files(staging, output_path, signature=None):
             if (new_stat.st_dev, new_stat.st_ino) != (old_stat.st_dev, old_stat.st_ino):
                 link_in_place(os.path.join(output_path, relative),
                               os.path.join(staging, relative))
-            kept[relative] = old_stat
+            kept[relative.replace(os.sep, "/")] = old_stat  # as entries_under spells it
             unchanged += 1
         else:
             changed += 1
     removed = sum(1 for relative in old_files if relative not in new_files)
     if signature is not None:
-        signature.update(_signature(staged, new_files, kept))
+        signature.update(uptodate.output_signature(staging, staged, kept))
     logger.info("Kết quả: %d tệp không đổi (giữ nguyên), %d tệp mới hoặc đã đổi, %d tệp bị bỏ",
                 unchanged, changed, removed)
     return unchanged, changed, removed
@@ -312,20 +312,6 @@ def _regular_files(folder, entries=None):
     return {relative.replace("/", os.sep): entry.stat(follow_symlinks=False)
             for relative, entry in entries
             if entry.is_file(follow_symlinks=False)}
-
-
-def _signature(staged, new_files, kept):
-    """The output signature of the ``staged`` entries, the files in ``kept`` (``{path:
-    stat}``) being the old ones now."""
-    signature = {}
-    for relative, entry in staged:
-        if entry.is_dir(follow_symlinks=False):
-            signature[relative] = "folder"
-            continue
-        path = relative.replace("/", os.sep)
-        stat = kept.get(path) or new_files.get(path) or entry.stat(follow_symlinks=False)
-        signature[relative] = uptodate.stat_mark(stat)
-    return signature
 
 
 def _same_bytes(new, old, new_stat, old_stat, chunk=1 << 16):

@@ -92,15 +92,23 @@ def snapshot(settings, options=()):
     return digest.hexdigest()
 
 
-def output_signature(output_path):
+def output_signature(output_path, entries=None, stats=None):
     """``{relative path: (mode, size, modification time, inode)}`` of every file in the
-    output folder (a folder counts as one too, with the mark ``"folder"``)."""
-    return {relative: "folder" if entry.is_dir(follow_symlinks=False) else _stat_mark(entry)
-            for relative, entry in entries_under(output_path)}
+    output folder (a folder counts as one too, with the mark ``"folder"``).
+
+    ``entries``: the folder's :func:`entries_under`, when the caller walked it already;
+    ``stats``: ``{relative path: os.stat_result}`` to take instead of a file's own (a
+    file about to be replaced by an old one with the same bytes, see
+    :func:`.build.keep_unchanged_files`)."""
+    if entries is None:
+        entries = entries_under(output_path)
+    stats = stats or {}
+    return {relative: "folder" if entry.is_dir(follow_symlinks=False)
+            else _stat_mark(stats.get(relative) or entry.stat(follow_symlinks=False))
+            for relative, entry in entries}
 
 
-def stat_mark(stat):
-    """What :func:`output_signature` keeps of a file's ``os.stat_result``."""
+def _stat_mark(stat):
     return stat.st_mode, stat.st_size, stat.st_mtime_ns, stat.st_ino
 
 
@@ -124,10 +132,6 @@ def entries_under(folder, skipped=(), follow_symlinks=False):
             yield relative, entry
             if entry.is_dir(follow_symlinks=follow_symlinks):
                 pending.append((relative + "/", entry.path))
-
-
-def _stat_mark(entry):
-    return stat_mark(entry.stat(follow_symlinks=False))
 
 
 def manifest_path(settings, output_path):
