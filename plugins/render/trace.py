@@ -24,6 +24,7 @@ deeper, they are not.  ``RENDER_CACHE = False`` renders every page.
 
 import functools
 
+from jinja2 import Environment
 from jinja2.runtime import Context, Undefined, missing
 from pelican.contents import Content
 from pelican.paginator import Page
@@ -145,6 +146,9 @@ def patch_environment(env):
     env._render_traced = True
     env.context_class = TracingContext
     plain_getattr, plain_getitem = env.getattr, env.getitem
+    # Jinja's own ``getattr`` tries the attribute first: done here, without a call
+    # (a cold build of 2,000 articles reads 750,000 attributes in its templates).
+    jinja_getattr = getattr(type(env), "getattr", None) is Environment.getattr
 
     def getattr_traced(obj, attribute):
         if type(obj) is dict and attribute not in DICT_ATTRIBUTES:
@@ -156,12 +160,22 @@ def patch_environment(env):
                 return obj[attribute]
             except KeyError:
                 pass  # Jinja's own path gives the undefined value
-        value = plain_getattr(obj, attribute)
-        if _current is not None and isinstance(obj, Content):
-            if _is_method(value):
-                _current.whole(obj)  # a method may read anything
-            else:
-                _current.attribute(obj, attribute)
+        if jinja_getattr:
+            try:
+                value = getattr(obj, attribute)
+            except AttributeError:
+                value = plain_getattr(obj, attribute)  # an item, or undefined
+        else:
+            value = plain_getattr(obj, attribute)
+        trace = _current
+        if trace is not None and isinstance(obj, Content):
+            if callable(value) and not isinstance(value, (type, Undefined)):
+                trace.whole(obj)  # a method may read anything
+            else:  # Trace.attribute, inlined: most reads a page makes are these
+                read = trace.objects.get(id(obj))
+                if read is None:
+                    read = trace.objects[id(obj)] = (obj, set())
+                read[1].add(attribute)
         return value
 
     def getitem_traced(obj, argument):
