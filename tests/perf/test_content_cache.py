@@ -176,6 +176,47 @@ def test_articles_are_read_while_the_pool_still_converts_the_others(content, tmp
     assert len([p for p in (content.parent / ".cache" / "content").iterdir() if p.is_dir()]) == 1
 
 
+def test_a_first_build_hands_every_file_to_the_pool_without_hashing_it_first(
+        content, tmp_path, monkeypatch):
+    """With nothing in the cache for these settings and code, every file is known to
+    be missing: the build process hands them all to the pool at once, instead of
+    reading and hashing each one first while the workers wait.  With a cache, only
+    the files missing from it are handed out."""
+    import tinhoi_content.cache as cache_module
+
+    events, build_process = [], os.getpid()
+    key_of, submit = cache_module.ContentCache.key_of, cache_module.Conversions.submit
+
+    def note_key(self, source_path, fresh=False):
+        if os.getpid() == build_process:
+            events.append("key")
+        return key_of(self, source_path, fresh)
+
+    def note_submitted(self, paths):
+        events.append(("submit", len(paths)))
+        return submit(self, paths)
+
+    monkeypatch.setattr(cache_module.ContentCache, "key_of", note_key)
+    monkeypatch.setattr(cache_module.Conversions, "submit", note_submitted)
+    sources = len(list(content.rglob("*.md")))
+    first = snapshot(tinhoi_build(content, tmp_path / "site", TINHOI_WORKERS=2))
+    handed = [event for event in events if event != "key"]
+    assert events[0] == handed[0]  # handed out before any key was made here
+    assert sum(count for _, count in handed) == sources
+    assert len(cache_entries(content)) == sources
+
+    events.clear()
+    shutil.rmtree(content.parent / ".cache" / "render")  # every page read again
+    for index, path in enumerate(sorted(content.rglob("*.md"))[:cache_module.MIN_PARALLEL]):
+        path.write_text(path.read_text(encoding="utf-8") + f"\nThêm {index}.\n",
+                        encoding="utf-8")
+    tinhoi_build(content, tmp_path / "site", TINHOI_WORKERS=2)
+    handed = [event for event in events if event != "key"]
+    assert events[0] == "key"  # a cache to look in: the keys first
+    assert sum(count for _, count in handed) == cache_module.MIN_PARALLEL < sources
+    assert first != snapshot(tmp_path / "site")
+
+
 def test_a_worker_that_dies_leaves_its_files_to_the_build_process(content, tmp_path,
                                                                   monkeypatch, caplog):
     """A worker killed while converting (out of memory, a crash in a C library) breaks
