@@ -206,3 +206,47 @@ def test_prefilter_skips_the_matching_of_blocks_that_cannot_match(monkeypatch):
     md.convert("Hội Khuyến học quận Cầu Giấy.\n\nĐoạn hai.\n\n> Trích dẫn")
     assert searched and set(searched) == {"> Trích dẫn"}
 
+
+
+def inline_texts_tried(md, monkeypatch):
+    """The texts ``md``'s inline patterns are tried on (each time the first is)."""
+    tried = []
+    first = md.inlinePatterns[0]
+    expression = first.compiled_re
+    original = expression.pattern_object if isinstance(expression, Prefiltered) else expression
+
+    class Spy:
+        def finditer(self, text, *args):
+            tried.append(text)
+            return original.finditer(text, *args)
+
+        def __getattr__(self, name):
+            return getattr(original, name)
+
+    if isinstance(expression, Prefiltered):
+        # Every text reaching the patterns: the spy stands where the wrapper looks.
+        monkeypatch.setattr(expression, "needles", ("",))
+        monkeypatch.setattr(expression, "pattern_object", Spy())
+    return tried
+
+
+@LISTED_RELEASE
+def test_texts_no_inline_pattern_can_match_are_not_tried_on_any(monkeypatch):
+    """A paragraph of plain prose goes through no inline pattern at all (fifteen tries
+    each otherwise); a text holding a pattern's needle goes through them all."""
+    md = reader_markdown(True)
+    tried = inline_texts_tried(md, monkeypatch)
+    html = md.convert("Hội Khuyến học quận Cầu Giấy trao 90 suất học bổng.\n\n"
+                      "Đoạn có *nhấn mạnh* và [liên kết](/a/).")
+    assert "<em>nhấn mạnh</em>" in html and '<a href="/a/">liên kết</a>' in html
+    assert tried and not any("Cầu Giấy" in text for text in tried)
+    assert any("nhấn mạnh" in text for text in tried)
+
+
+def test_a_pattern_added_later_turns_the_skipping_off(monkeypatch):
+    """An inline pattern registered after the reader made its Markdown (one that is not
+    prefiltered: its needles are unknown) is tried on every text again."""
+    md = reader_markdown(True)
+    md.inlinePatterns.register(
+        markdown.inlinepatterns.SimpleTagInlineProcessor(r"()~~(.+?)~~", "del"), "del", 1)
+    assert "<del>gạch</del>" in md.convert("Chữ ~~gạch~~ bỏ.")
