@@ -485,7 +485,10 @@ def _check_body_links(report, body, body_line, context):
 
 
 def _body_matches(pattern, body, body_line):
-    """``(line number, match)`` for ``pattern`` in the body, outside fenced code."""
+    """``(line number, match)`` for ``pattern`` (a photo or a link: every match holds
+    ``](``) in the body, outside fenced code."""
+    if "](" not in body:  # most bodies: no line to split and search
+        return
     in_fence = False
     for offset, line in enumerate(body.split("\n")):
         if line.lstrip().startswith(("```", "~~~")):

@@ -358,3 +358,22 @@ def test_the_files_a_result_depends_on_are_noted(content):
     assert probes["images/anh.jpg"] is True
     assert probes["images/chua-co.jpg"] is False
     assert probes["2017/chua-co.md"] is False
+
+
+def test_every_photo_or_link_the_body_check_finds_holds_the_string_it_looks_for_first():
+    """The body's photos and links are searched for only in a body holding ``](``:
+    every match of either expression holds it (random texts of Markdown's characters)."""
+    import random
+
+    from tinhoi_content.contract import BODY_LINK, BODY_PHOTO
+
+    alphabet = list("![]()<>\"' \n\tađ.md/#:") + ["](", "![", ".md", "http://"]
+    rng = random.Random(5)
+    matched = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
+        for pattern in (BODY_LINK, BODY_PHOTO):
+            if pattern.search(text):
+                matched += 1
+                assert "](" in text, (pattern.pattern, text)
+    assert matched > 100
