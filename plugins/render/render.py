@@ -469,20 +469,42 @@ def _render_all(jobs, processes, fingerprinter, recall=None, meanwhile=None, rea
     _forked.update(jobs=jobs, fingerprinter=fingerprinter, recall=recall,
                    next=forking.Value("q", 0))
     results = [None] * len(jobs)
+    children = []
     try:
-        with forking.Pool(processes - 1) as pool:
-            others = [pool.apply_async(_render_share) for _ in range(processes - 1)]
-            for index, *result in _render_share(forked=False):
-                results[index] = tuple(result)
-            if meanwhile is not None:
-                meanwhile()
-            for waiting in others:
-                for index, *result in waiting.get():
-                    results[index] = tuple(result)
+        # A process of its own for each other share, with a pipe for its results: a
+        # pool of processes took 8 ms more a batch to start and stop (its threads), and
+        # waits for ever for the results of a process that died.
+        for _ in range(processes - 1):
+            receive, send = forking.Pipe(duplex=False)
+            child = forking.Process(target=_send_share, args=(send,), daemon=True,
+                                    name="tinhoi-render")
+            child.start()
+            send.close()
+            children.append((child, receive))
+        for index, *result in _render_share(forked=False):
+            results[index] = tuple(result)
+        if meanwhile is not None:
+            meanwhile()
+        while children:
+            child, receive = children[0]
+            with receive:
+                try:
+                    for index, *result in receive.recv():
+                        results[index] = tuple(result)
+                except EOFError:  # it died: the pages it took are rendered below
+                    logger.debug("render: a rendering process ended early")
+            child.join()
+            children.pop(0)
     finally:
+        for child, receive in children:  # a page failed here: the others are stopped
+            child.terminate()
+            child.join()
+            receive.close()
         _forked.update(jobs=[], fingerprinter=None, recall=None, next=None)
     for index, result in enumerate(results):
-        if result[0] == "error":  # render it here, so the real exception is raised
+        if result is None or result[0] == "error":
+            # Rendered here: a page of a process that died, or one that failed in a
+            # process (so that the real exception is raised).
             results[index] = _render_one(jobs[index], fingerprinter)
             continue
         for record in result[2]:
@@ -491,6 +513,12 @@ def _render_all(jobs, processes, fingerprinter, recall=None, meanwhile=None, rea
             logging.getLogger(record.name).callHandlers(record)
         results[index] = result[:2]
     return results
+
+
+def _send_share(send):
+    """In a forked process: render a share of the jobs and send the results."""
+    with send:
+        send.send(_render_share())
 
 
 def _render_share(forked=True):

@@ -8,6 +8,7 @@ import html
 import logging
 import pickle
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -559,3 +560,38 @@ def test_only_the_context_values_pages_read_are_digested_before_a_batch_forks(
     # later batches inherit the build process's digest, kept for the build (one digest
     # per process and batch otherwise: 6).
     assert 1 <= len(pids) <= 2
+
+
+def test_a_rendering_process_that_dies_leaves_its_pages_to_the_build_process(site, tmp_path):
+    """A forked rendering process that ends in the middle of a page (killed, out of
+    memory) does not hang the build nor lose pages: the build process renders the pages
+    it took, and the site is the one a serial build makes."""
+    import os
+
+    build_process, died = os.getpid(), tmp_path / "died"
+
+    def die_once(value):
+        if os.getpid() != build_process:
+            try:  # the first page a forked process takes: it ends there
+                os.close(os.open(died, os.O_CREAT | os.O_EXCL))
+                os._exit(9)
+            except FileExistsError:
+                pass
+        return value
+
+    def waited_too_long(*_):
+        raise TimeoutError("the build waited for a process that died")
+
+    filters = filter_on_article_titles(site, "die_once", die_once)
+    previous = signal.signal(signal.SIGALRM, waited_too_long)
+    signal.alarm(120)
+    try:
+        parallel, _ = build(site, "parallel", JINJA_FILTERS=filters, RENDER_CACHE=False,
+                            **PARALLEL)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert died.exists()
+    serial, _ = build(site, "serial", JINJA_FILTERS=filters, RENDER_CACHE=False,
+                      RENDER_PROCESSES=1)
+    assert_same_site(serial, parallel)
