@@ -51,6 +51,9 @@ NEEDLES = {
      r"(?P=atomicgroup)[ ]*$", re.MULTILINE | re.UNICODE): ("-", "_", "*"),
     (r"(^|\n)[ ]{0,3}:[ ]{1,3}(.*?)(\n|$)", re.UNICODE): (":",),
     (r"(^|\n)[ ]{0,3}>[ ]?(.*)", re.UNICODE): (">",),
+    # a Setext heading: a line of ``=`` or ``-`` under the title (tried at the start of
+    # every block, across its whole first line)
+    (r"^.*?\n(?:=+|-+)[ ]*(\n|$)", re.MULTILINE | re.UNICODE): ("\n=", "\n-"),
     (r"^[ ]{0,3}\[\^([^\]]*)\]:[ ]*(.*)$", re.MULTILINE | re.UNICODE): ("[^",),
     (r"^[*]\[(?P<abbr>[^\\]*?)\][ ]?:[ ]*\n?[ ]*(?P<title>.*)$", re.MULTILINE | re.UNICODE):
         ("*[",),

@@ -28,7 +28,7 @@ MATCHED = [
     "dòng  \nsau", "&amp;", "*nghiêng*", "_gạch_", "# Tiêu đề", "---", "* * *", "___",
     ": định nghĩa", "> trích dẫn", "[^1]: chú thích", "*[HĐND]: Hội đồng nhân dân",
     "[ref]: http://a.vn \"Tên\"", "## Tiêu đề {: #id }", "đoạn\n{: .lop }", "<b>",
-    "<!-- chú thích -->",
+    "<!-- chú thích -->", "Tiêu đề\n=====", "Tiêu đề\n---",
 ]
 
 
