@@ -185,19 +185,26 @@ def collecting_less():
     afterwards, also when the build fails."""
     threshold = gc.get_threshold()
     gc.set_threshold(*GC_THRESHOLD)
+    # Once the articles are read, before the plugins' passes over them (connected first:
+    # before the plugins'), and again once every generator has read its content.
+    signals.article_generator_finalized.connect(_freeze_what_the_build_holds)
     signals.all_generators_finalized.connect(_freeze_what_the_build_holds)
     try:
         yield
     finally:
+        signals.article_generator_finalized.disconnect(_freeze_what_the_build_holds)
         signals.all_generators_finalized.disconnect(_freeze_what_the_build_holds)
         gc.unfreeze()
         gc.set_threshold(*threshold)
 
 
-def _freeze_what_the_build_holds(_generators):
+def _freeze_what_the_build_holds(_sender):
     """Move every object alive now (articles, contexts, the plugins' indexes: they live
     to the end of the build) out of the collector's sight: it no longer scans them, and
-    the processes forked to render pages do not write to them (fewer pages copied)."""
+    the processes forked to render pages do not write to them (fewer pages copied).
+    Done first once the articles are read: the plugins' passes over them (organisations,
+    related articles, JSON-LD) ran with the whole site in sight of the collector, 0.1 s
+    of collections at 5,000 articles with the other core idle, 0.01 s now."""
     gc.freeze()
 
 

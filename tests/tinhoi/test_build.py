@@ -36,6 +36,30 @@ def test_a_build_collects_less_and_leaves_the_collector_as_it_was(content, tmp_p
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
 
 
+def test_the_plugins_passes_over_the_articles_run_with_the_articles_frozen(content, tmp_path):
+    """The collector no longer scans the articles once they are read: the plugins'
+    passes over them (organisations, related articles…) find them frozen already."""
+    reset_pelican_signals()
+    seen = {}
+
+    def note(generator):  # a plugin's pass, connected after the build's own receivers
+        seen["frozen"] = gc.get_freeze_count()
+        seen["articles"] = len(generator.articles)
+
+    def connect_note(_pelican):  # sent once the build's own receivers are connected
+        signals.article_generator_finalized.connect(note, weak=False)
+
+    signals.initialized.connect(connect_note, weak=False)
+    try:
+        build(pelican_settings(content, tmp_path / "site", PLUGINS=PLUGINS),
+              str(tmp_path / "site"))
+    finally:
+        signals.initialized.disconnect(connect_note)
+        signals.article_generator_finalized.disconnect(note)
+    assert seen["articles"] >= 3
+    assert seen["frozen"] > 1000
+
+
 def test_a_failed_build_also_leaves_the_collector_as_it_was(content, tmp_path):
     reset_pelican_signals()
     before = gc.get_threshold()
