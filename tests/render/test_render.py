@@ -130,6 +130,26 @@ def test_reads_checked_in_two_processes_find_every_change(site, caplog, monkeypa
     assert rendered > 10 and edited >= rendered
 
 
+def test_a_process_checking_reads_that_dies_leaves_its_half_to_the_build(site, caplog,
+                                                                        monkeypatch):
+    """The forked process checking half of the stored reads ends early (killed, out of
+    memory): the build checks that half itself, finds every change, and does not hang."""
+    import os
+
+    import render.memo
+
+    monkeypatch.setattr(render.memo, "PARALLEL_READS", 1)
+    build(site, "site", caplog)
+    monkeypatch.setattr(render.memo, "_stale_in_child", lambda indices, send: os._exit(9))
+    for path in sorted((site / "content").rglob("*.md")):
+        if "pages" not in path.parts:
+            path.write_text(path.read_text(encoding="utf-8") + "\nCâu thêm cuối bài.\n",
+                            encoding="utf-8")
+    after, (rendered, _) = build(site, "site", caplog)
+    assert_same_site(plain_build(site), after)
+    assert rendered > 10
+
+
 def test_a_new_article_renders_the_pages_that_list_it_not_every_page(site, caplog):
     """Every page links to the feeds of what it shows; the feeds' articles are not read by
     those links, so a new article renders again the pages that show or count it (the
