@@ -4,7 +4,6 @@ import contextlib
 import hashlib
 import importlib.metadata
 import logging
-import multiprocessing
 import os
 import pickle
 import platform
@@ -17,6 +16,7 @@ from jinja2.runtime import missing
 
 from .files import write_atomically
 from .fingerprint import Fingerprinter, combine_attributes, identity
+from .forked import ForkedCall
 from .memory import release_page_memory
 from .trace import read_attribute, whole_digest
 
@@ -178,10 +178,9 @@ def _shared_key(key):
 _forked = {"memo": None, "env": None}
 
 
-def _stale_in_child(indices, send):
-    """In a forked process: send the stale ones among ``indices`` (see ``_stale_reads``)."""
-    with send:
-        send.send(sorted(_forked["memo"]._stale_among(_forked["env"], indices)))
+def _stale_in_child(indices):
+    """In a forked process: the stale ones among ``indices`` (see ``_stale_reads``)."""
+    return sorted(_forked["memo"]._stale_among(_forked["env"], indices))
 
 
 class RenderMemo:
@@ -293,29 +292,19 @@ class RenderMemo:
         if len(by_scope) < PARALLEL_READS or (os.cpu_count() or 1) < 2:
             return self._stale_among(env, by_scope)
         _forked.update(memo=self, env=env)
-        # Halves, each checking its run of articles with its own digests; the other
-        # half in a forked process with a pipe for its answer (a process that dies
-        # leaves its half to this one, where a pool would wait for ever).
+        # Halves, each checking its run of articles with its own digests (a process that
+        # dies leaves its half to this one).
         half = len(by_scope) // 2
-        forking = multiprocessing.get_context("fork")
-        receive, send = forking.Pipe(duplex=False)
-        child = forking.Process(target=_stale_in_child, args=(by_scope[half:], send),
-                                daemon=True, name="tinhoi-memo")
+        theirs = None
         try:
-            child.start()
-            send.close()
+            theirs = ForkedCall(_stale_in_child, by_scope[half:], name="tinhoi-memo")
             stale = self._stale_among(env, by_scope[:half])
-            try:
-                stale.update(receive.recv())
-            except EOFError:
-                logger.debug("render: the process checking reads ended early")
-                stale.update(self._stale_among(env, by_scope[half:]))
-            child.join()
+            checked = theirs.result()
+            stale.update(self._stale_among(env, by_scope[half:]) if checked is None
+                         else checked)
         finally:
-            if child.is_alive():  # this half failed: the other is not waited for
-                child.terminate()
-                child.join()
-            receive.close()
+            if theirs is not None:
+                theirs.stop()
             _forked.update(memo=None, env=None)
         return stale
 

@@ -67,6 +67,7 @@ from pelican.writers import FileOverwriteFailedError, Writer
 from .archives import install as install_period_archives
 from .escape import forget_escaped, remember_escaped_texts
 from .fingerprint import Fingerprinter
+from .forked import ForkedCall
 from .memo import CONTENT_LISTS, RenderMemo, build_fingerprint, memo_path, prune_memos
 from .memory import release_page_memory
 from .paths import forget_relative_paths, remember_relative_paths
@@ -469,37 +470,22 @@ def _render_all(jobs, processes, fingerprinter, recall=None, meanwhile=None, rea
     _forked.update(jobs=jobs, fingerprinter=fingerprinter, recall=recall,
                    next=forking.Value("q", 0))
     results = [None] * len(jobs)
-    children = []
+    others = []
     try:
-        # A process of its own for each other share, with a pipe for its results: a
-        # pool of processes took 8 ms more a batch to start and stop (its threads), and
-        # waits for ever for the results of a process that died.
-        for _ in range(processes - 1):
-            receive, send = forking.Pipe(duplex=False)
-            child = forking.Process(target=_send_share, args=(send,), daemon=True,
-                                    name="tinhoi-render")
-            child.start()
-            send.close()
-            children.append((child, receive))
+        for _ in range(processes - 1):  # each takes pages as this process does
+            others.append(ForkedCall(_render_share, name="tinhoi-render"))
         for index, *result in _render_share(forked=False):
             results[index] = tuple(result)
         if meanwhile is not None:
             meanwhile()
-        while children:
-            child, receive = children[0]
-            with receive:
-                try:
-                    for index, *result in receive.recv():
-                        results[index] = tuple(result)
-                except EOFError:  # it died: the pages it took are rendered below
-                    logger.debug("render: a rendering process ended early")
-            child.join()
-            children.pop(0)
+        while others:
+            # A process that died sends nothing: the pages it took are rendered below.
+            for index, *result in others[0].result(missing=()):
+                results[index] = tuple(result)
+            others.pop(0)
     finally:
-        for child, receive in children:  # a page failed here: the others are stopped
-            child.terminate()
-            child.join()
-            receive.close()
+        for other in others:  # a page failed here: the others are stopped
+            other.stop()
         _forked.update(jobs=[], fingerprinter=None, recall=None, next=None)
     for index, result in enumerate(results):
         if result is None or result[0] == "error":
@@ -513,12 +499,6 @@ def _render_all(jobs, processes, fingerprinter, recall=None, meanwhile=None, rea
             logging.getLogger(record.name).callHandlers(record)
         results[index] = result[:2]
     return results
-
-
-def _send_share(send):
-    """In a forked process: render a share of the jobs and send the results."""
-    with send:
-        send.send(_render_share())
 
 
 def _render_share(forked=True):

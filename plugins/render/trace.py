@@ -167,15 +167,11 @@ def patch_environment(env):
                 value = plain_getattr(obj, attribute)  # an item, or undefined
         else:
             value = plain_getattr(obj, attribute)
-        trace = _current
-        if trace is not None and isinstance(obj, Content):
-            if callable(value) and not isinstance(value, (type, Undefined)):
-                trace.whole(obj)  # a method may read anything
-            else:  # Trace.attribute, inlined: most reads a page makes are these
-                read = trace.objects.get(id(obj))
-                if read is None:
-                    read = trace.objects[id(obj)] = (obj, set())
-                read[1].add(attribute)
+        if _current is not None and isinstance(obj, Content):
+            if _is_method(value):
+                _current.whole(obj)  # a method may read anything
+            else:
+                _current.attribute(obj, attribute)
         return value
 
     def getitem_traced(obj, argument):

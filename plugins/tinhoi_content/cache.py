@@ -193,12 +193,15 @@ class ContentCache:
         return path
 
     def is_empty(self):
-        """Whether nothing is kept for this build's settings and code."""
+        """Whether nothing is kept for this build's settings and code (``False`` when
+        the folder cannot be read: each file is then looked up as usual)."""
         try:
             with os.scandir(self.folder) as entries:
                 return next(entries, None) is None
         except FileNotFoundError:
             return True
+        except OSError:
+            return False
 
     def has(self, key):
         """Whether an entry is stored for ``key`` (without checking its probes)."""
@@ -268,7 +271,15 @@ def prune(settings):
     in_use = {folder: used for folder, used in _USED.items() if os.path.dirname(folder) == root}
     if not in_use:
         return 0
-    for sibling in os.listdir(root):
+    try:
+        siblings = os.listdir(root)
+    except OSError as error:  # a file in the way: nothing was kept, nothing to drop
+        logger.warning("bộ nhớ đệm nội dung %s không dùng được (%s) — mọi bài được chuyển "
+                       "đổi lại ở mỗi lần dựng; cần một thư mục ghi được ở đó hoặc đặt "
+                       "TINHOI_CACHE_PATH", root, error.strerror or error)
+        _USED.clear()
+        return 0
+    for sibling in siblings:
         path = os.path.join(root, sibling)
         if path not in in_use and os.path.isdir(path):
             shutil.rmtree(path, ignore_errors=True)

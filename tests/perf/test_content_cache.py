@@ -217,6 +217,23 @@ def test_a_first_build_hands_every_file_to_the_pool_without_hashing_it_first(
     assert first != snapshot(tmp_path / "site")
 
 
+def test_a_cache_folder_that_cannot_be_made_builds_the_site_without_it(content, tmp_path,
+                                                                         caplog):
+    """A file where the content cache would be: the site is built as without a cache,
+    and the editor is told why nothing is kept, not shown a traceback."""
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("một tệp ở chỗ bộ nhớ đệm", encoding="utf-8")
+    plain = plain_site(content, tmp_path / "plain")
+    caplog.set_level(logging.WARNING)
+    site = snapshot(tinhoi_build(content, tmp_path / "site", TINHOI_WORKERS=2,
+                                 TINHOI_CACHE_PATH=str(blocked)))
+    assert_same_site(plain, site)
+    said = [r.getMessage() for r in caplog.records if r.name.startswith("tinhoi_content")]
+    assert any(str(blocked) in message and "TINHOI_CACHE_PATH" in message
+               for message in said), said
+    assert blocked.read_text(encoding="utf-8") == "một tệp ở chỗ bộ nhớ đệm"
+
+
 def test_a_worker_that_dies_leaves_its_files_to_the_build_process(content, tmp_path,
                                                                   monkeypatch, caplog):
     """A worker killed while converting (out of memory, a crash in a C library) breaks
