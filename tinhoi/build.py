@@ -10,11 +10,13 @@ time where links are impossible): unchanged pages keep their bytes *and* their
 modification times, so rsync and CDNs transfer nothing for them.
 """
 
+import collections
 import contextlib
 import copy
 import gc
 import importlib
 import logging
+import marshal
 import os
 import shutil
 import subprocess
@@ -88,6 +90,8 @@ def build(settings, output_path, refuse_on_errors=False, before_swap=None, keep_
     parent = os.path.dirname(output_path)
     os.makedirs(parent, exist_ok=True)
     staging = tempfile.mkdtemp(prefix=".tinhoi-build-", dir=parent)
+    # The last site's files, listed by a process of its own while this one builds.
+    listing = OldFilesListing(previous) if keep_unchanged else None
     counter = ErrorCounter()
     window = uptodate.ValidityWindow(settings)
     logging.getLogger().addHandler(counter)
@@ -105,7 +109,7 @@ def build(settings, output_path, refuse_on_errors=False, before_swap=None, keep_
         # The manifest's output signature, filled while the unchanged files are kept.
         signature = {} if inputs is not None and keep_unchanged else None
         if keep_unchanged:
-            keep_unchanged_files(staging, previous, signature)
+            keep_unchanged_files(staging, previous, signature, old_files=listing.result())
         # Whatever build made the site being replaced, its manifest no longer holds.
         uptodate.forget(settings, output_path)
         swap_into_place(staging, output_path, trash=cache_folder(settings, TRASH))
@@ -114,6 +118,8 @@ def build(settings, output_path, refuse_on_errors=False, before_swap=None, keep_
         raise
     finally:
         logging.getLogger().removeHandler(counter)
+        if listing is not None:
+            listing.stop()
     if inputs is not None and not counter.count and window.span is not None:
         uptodate.remember(settings, output_path, inputs, window.span, counter.warnings,
                           output=signature)
@@ -272,7 +278,81 @@ def discard(folder, trash=None):
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def keep_unchanged_files(staging, output_path, signature=None):
+# Lists the regular files under the folder given as its argument, as
+# :func:`_regular_files` does (the standard library only: it runs in a Python of its own,
+# started without the project's imports), and writes ``{relative path: (mode, inode,
+# device, size, modification time in ns)}`` to its output with marshal.
+LIST_FILES = (
+    "import marshal, os, sys\n"
+    "root, found, pending = sys.argv[1], {}, [('', sys.argv[1])]\n"
+    "while pending:\n"
+    "    prefix, path = pending.pop()\n"
+    "    try:\n"
+    "        entries = list(os.scandir(path))\n"
+    "    except OSError:\n"
+    "        if path == root:\n"
+    "            raise\n"
+    "        continue\n"
+    "    for entry in entries:\n"
+    "        relative = prefix + entry.name\n"
+    "        if entry.is_dir(follow_symlinks=False):\n"
+    "            pending.append((relative + os.sep, entry.path))\n"
+    "        elif entry.is_file(follow_symlinks=False):\n"
+    "            s = entry.stat(follow_symlinks=False)\n"
+    "            found[relative] = (s.st_mode, s.st_ino, s.st_dev, s.st_size, s.st_mtime_ns)\n"
+    "sys.stdout.buffer.write(marshal.dumps(found))\n")
+
+
+# What :data:`LIST_FILES` noted of a file, read as an ``os.stat_result`` is.
+OldFile = collections.namedtuple("OldFile", "st_mode st_ino st_dev st_size st_mtime_ns")
+
+
+class OldFilesListing:
+    """The regular files of the last site, listed in the background while the build runs.
+
+    Walking a site of 2,000 articles (7,000 files in 5,000 folders) took 0.1 to 0.2 s
+    at the end of every build, in the build process; the folder does not change while
+    a build writes its new site beside it, so a process of its own walks it meanwhile,
+    on the core the build leaves idle while it reads the articles.  :meth:`result` is
+    ``None`` when there is no such folder or the listing failed: the caller walks it.
+    """
+
+    def __init__(self, folder):
+        self.process = None
+        if not os.path.isdir(folder):
+            return
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-I", "-S", "-c", LIST_FILES, folder],
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        except OSError as error:
+            logger.debug("last site not listed in the background (%s)", error)
+
+    def result(self):
+        """``{relative path: OldFile}`` of the folder's regular files, or ``None``."""
+        if self.process is None:
+            return None
+        try:
+            data, _ = self.process.communicate()
+            if self.process.returncode != 0:
+                return None
+            found = marshal.loads(data)
+            return {relative: OldFile(*mark) for relative, mark in found.items()}
+        except (OSError, ValueError, EOFError, TypeError) as error:
+            logger.debug("last site's listing unreadable (%s): walked again", error)
+            return None
+        finally:
+            self.process = None
+
+    def stop(self):
+        """End the listing process if it still runs (a build that failed)."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.communicate()
+            self.process = None
+
+
+def keep_unchanged_files(staging, output_path, signature=None, old_files=None):
     """Put the old file in place of every staged file with the same bytes.
 
     Each staged regular file byte-identical to the regular file at the same path in
@@ -282,26 +362,31 @@ def keep_unchanged_files(staging, output_path, signature=None):
     files with no counterpart in the new site.  ``signature``, when given (a dict), is
     filled with the staged site's :func:`.uptodate.output_signature` as it is once the
     old files are in place: the site's files are then walked once, not twice.
+    ``old_files``: :func:`_regular_files` of ``output_path``, when listed already
+    (:class:`OldFilesListing`); a file listed there and gone since counts as changed.
     """
     unchanged = changed = 0
-    old_files = _regular_files(output_path) if os.path.isdir(output_path) else {}
+    if old_files is None:
+        old_files = _regular_files(output_path) if os.path.isdir(output_path) else {}
     staged = list(uptodate.entries_under(staging))
     new_files = _regular_files(staging, staged)
     kept = {}
     for relative in sorted(new_files):
         new_stat, old_stat = new_files[relative], old_files.get(relative)
-        if old_stat is not None and _same_bytes(
-                os.path.join(staging, relative), os.path.join(output_path, relative),
-                new_stat, old_stat):
-            # A staged file may already be the old one (linked in by the render plugin):
-            # renaming a link over another link to the same file would do nothing.
-            if (new_stat.st_dev, new_stat.st_ino) != (old_stat.st_dev, old_stat.st_ino):
-                link_in_place(os.path.join(output_path, relative),
-                              os.path.join(staging, relative))
-            kept[relative.replace(os.sep, "/")] = old_stat  # as entries_under spells it
-            unchanged += 1
-        else:
+        if old_stat is None:
             changed += 1
+            continue
+        # A staged file may already be the old one (linked in by the render plugin: most
+        # pages after an edit), which is the same without a look at its bytes; renaming
+        # a link over another link to the same file would do nothing.
+        if (new_stat.st_dev, new_stat.st_ino) != (old_stat.st_dev, old_stat.st_ino):
+            new, old = os.path.join(staging, relative), os.path.join(output_path, relative)
+            if not _same_bytes(new, old, new_stat, old_stat):
+                changed += 1
+                continue
+            link_in_place(old, new)
+        kept[relative.replace(os.sep, "/")] = old_stat  # as entries_under spells it
+        unchanged += 1
     removed = sum(1 for relative in old_files if relative not in new_files)
     if signature is not None:
         signature.update(uptodate.output_signature(staging, staged, kept))
@@ -326,13 +411,16 @@ def _same_bytes(new, old, new_stat, old_stat, chunk=1 << 16):
         return False
     if (new_stat.st_dev, new_stat.st_ino) == (old_stat.st_dev, old_stat.st_ino):
         return True
-    with open(new, "rb") as a, open(old, "rb") as b:
-        while True:
-            left, right = a.read(chunk), b.read(chunk)
-            if left != right:
-                return False
-            if not left:
-                return True
+    try:
+        with open(new, "rb") as a, open(old, "rb") as b:
+            while True:
+                left, right = a.read(chunk), b.read(chunk)
+                if left != right:
+                    return False
+                if not left:
+                    return True
+    except FileNotFoundError:  # gone since the old site was listed
+        return False
 
 
 def link_in_place(source, target):

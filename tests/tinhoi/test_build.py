@@ -96,6 +96,50 @@ def test_the_signature_made_while_keeping_unchanged_files_is_that_of_the_site(tm
                               "moi.html", "lien-ket", "rong"}
 
 
+def test_the_last_site_is_listed_while_the_build_runs(content, tmp_path, monkeypatch):
+    """The build process does not walk the last site at the end of a build: a process
+    of its own lists it meanwhile.  Unchanged files still keep their inode and time."""
+    import tinhoi.build as build_module
+
+    site = tmp_path / "site"
+    settings = pelican_settings(content, site, PLUGINS=PLUGINS)
+    reset_pelican_signals()
+    build(settings, str(site))
+    before = os.stat(site / "index.html")
+    walked = []
+    original = build_module._regular_files
+
+    def noting(folder, entries=None):
+        walked.append(os.path.realpath(folder))
+        return original(folder, entries)
+
+    monkeypatch.setattr(build_module, "_regular_files", noting)
+    reset_pelican_signals()
+    build(settings, str(site))
+    assert len(walked) == 1 and walked[0] != os.path.realpath(site)  # the new site only
+    after = os.stat(site / "index.html")
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+
+def test_a_file_gone_from_the_last_site_since_it_was_listed_counts_as_changed(tmp_path):
+    from tinhoi.build import OldFilesListing, keep_unchanged_files
+
+    old, new = tmp_path / "site", tmp_path / "staging"
+    for folder in (old, new):
+        folder.mkdir()
+        for name in ("a.html", "b.html"):
+            (folder / name).write_text(f"trang {name}", encoding="utf-8")
+    listing = OldFilesListing(str(old))
+    old_files = listing.result()
+    assert set(old_files) == {"a.html", "b.html"}
+    assert old_files["a.html"].st_ino == os.stat(old / "a.html").st_ino
+    (old / "b.html").unlink()  # removed after the listing, before the comparison
+    assert keep_unchanged_files(str(new), str(old), old_files=old_files) == (1, 1, 0)
+    assert os.stat(new / "a.html").st_ino == os.stat(old / "a.html").st_ino
+    assert (new / "b.html").read_text(encoding="utf-8") == "trang b.html"
+    assert OldFilesListing(str(tmp_path / "khong-co")).result() is None
+
+
 def _wait_until_empty(folder, seconds=20):
     import time
 
