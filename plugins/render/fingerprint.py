@@ -219,6 +219,9 @@ class Fingerprinter:
         # articles that thousands of pages read are digested item by item in C.
         self._contents = {}
         self._identities = {}
+        # {(id of a paginator, number): (paginator, its page's list, full name, base
+        # URL)}: what each of a listing's pages should be, worked out once for the build.
+        self._expected_pages = {}
 
     def share(self, values):
         """Keep the digests of ``values`` and of what they hold (``SHARED_DEPTH`` levels
@@ -343,9 +346,15 @@ class Fingerprinter:
         paginator = page.paginator
         if type(paginator) is not Paginator or vars(page).keys() != PAGE_FIELDS:
             return None
-        expected = paginator.page(page.number)
-        if (page.object_list != expected.object_list or page.full_name != expected.full_name
-                or page.base_url != expected.base_url):
+        # Each page of a listing reads its neighbours too: the page a number gives is
+        # made once, not three times for each page (Pelican makes a new one each time).
+        expected = self._expected_pages.get((id(paginator), page.number))
+        if expected is None or expected[0] is not paginator:
+            made = paginator.page(page.number)
+            expected = self._expected_pages[id(paginator), page.number] = (
+                paginator, made.object_list, made.full_name, made.base_url)
+        if (page.object_list != expected[1] or page.full_name != expected[2]
+                or page.base_url != expected[3]):
             return None
         parts = [self.digest(paginator), self.digest(page.number)]
         return None if None in parts else _hash(b"page", *parts)

@@ -316,6 +316,27 @@ def test_a_listing_page_is_digested_by_its_paginator_and_number():
     assert listed == []  # neither the page's articles nor the listing's summed up again
 
 
+def test_the_page_a_number_gives_is_made_once_per_listing(monkeypatch):
+    """Each page of a listing reads its own page and its neighbours, three new objects:
+    what the paginator gives for a number is made once for the build, not for each read
+    (the same digests), and a page whose list is not its number's is still told apart."""
+    from pelican.paginator import Paginator
+
+    articles, paginator = _listing(6)
+    pages = [paginator.page(number) for number in (1, 2, 3, 2, 1, 3, 2)]
+    expected = [Fingerprinter().digest(page) for page in pages]
+    made = []
+    original = Paginator.page
+    monkeypatch.setattr(Paginator, "page",
+                        lambda self, number: made.append(number) or original(self, number))
+    fingerprinter = Fingerprinter()
+    assert [fingerprinter.digest(page) for page in pages] == expected
+    assert sorted(made) == [1, 2, 3]
+    mine = original(paginator, 2)
+    mine.object_list = [articles[0], articles[1]]  # page 1's articles as page 2
+    assert fingerprinter.digest(mine) not in (expected[1], None)
+
+
 def test_a_page_that_is_not_its_paginators_is_digested_whole():
     """A page whose list is its own (not the paginator's for its number), or that a
     plugin gave a field, is summed up from all of its fields."""
