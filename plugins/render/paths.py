@@ -25,8 +25,19 @@ def get_relative_source_path(self, source_path=None):
     key = (path, root)
     found = _known.get(key)
     if found is None:
-        found = _known[key] = _pelican_get_relative_source_path(self, source_path)
+        found = _known[key] = _work_out(self, source_path, path, root)
     return found
+
+
+def _work_out(content, source_path, path, root):
+    """Pelican's answer for ``path`` below the absolute folder ``root``: a file's absolute,
+    normal path inside it is cut at the folder's (the same answer, without the two
+    ``abspath`` and the ``relpath`` Pelican works it out with: 40 µs a file, the first
+    time each of 2,000 articles is read); any other path, Pelican's way."""
+    if (os.path.isabs(path) and path.startswith(root) and path[len(root):len(root) + 1] == os.sep
+            and os.path.normpath(path) == path and os.path.normpath(root) == root):
+        return path[len(root) + 1:].replace(os.sep, "/")
+    return _pelican_get_relative_source_path(content, source_path)
 
 
 def remember_relative_paths():

@@ -10,12 +10,12 @@ from render import paths
 
 @pytest.fixture
 def remembered(monkeypatch):
-    """The plugin's method in place, with the calls to Pelican's counted."""
+    """The plugin's method in place, with the paths it works out counted."""
     calls = []
-    original = paths._pelican_get_relative_source_path
-    monkeypatch.setattr(paths, "_pelican_get_relative_source_path",
-                        lambda self, source_path=None: calls.append(source_path)
-                        or original(self, source_path))
+    original = paths._work_out
+    monkeypatch.setattr(paths, "_work_out",
+                        lambda self, source_path, *args: calls.append(source_path)
+                        or original(self, source_path, *args))
     monkeypatch.setattr(Article, "get_relative_source_path", paths.get_relative_source_path)
     paths.forget_relative_paths()
     yield calls
@@ -41,6 +41,22 @@ def test_the_answer_is_pelicans_and_worked_out_once(remembered, source):
     assert article.get_relative_source_path(other) == "anh/lop-hoc.jpg"
     assert _article(source, "/other/content").get_relative_source_path() == \
         paths._pelican_get_relative_source_path(_article(source, "/other/content"))
+
+
+@pytest.mark.parametrize("source", [
+    "/site/content/2019/ky-ket.md", "/site/content/a/./b.md", "/site/content/a//b.md",
+    "/site/content/../content/c.md", "/site/content", "/site/content/", "/site/contents/d.md",
+    "/site/content/Đà Nẵng/hội.md", "/site/content/x/..", "e.md", "/site/content/f/"])
+@pytest.mark.parametrize("root", ["/site/content", "/site/content/", "/site/./content", "/"])
+def test_a_path_cut_at_the_folder_is_pelicans_answer(source, root):
+    """The short way (a normal absolute path inside the folder) and Pelican's give the
+    same answer for every kind of path and folder."""
+    settings = {**DEFAULT_CONFIG, "PATH": root}
+    article = Article("<p>Thân bài</p>", metadata={"title": "Ký kết"}, settings=settings,
+                      source_path=source)
+    path = source or article.source_path
+    assert paths._work_out(article, None, path, root) == \
+        paths._pelican_get_relative_source_path(article)
 
 
 def test_a_relative_content_folder_is_worked_out_from_the_working_folder(remembered, tmp_path,
