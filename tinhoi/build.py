@@ -161,13 +161,20 @@ def _import_plugins(settings_file):
         settings = load(settings_file)
     except Exception:  # noqa: BLE001 — the build reports a broken settings file
         return
-    # The plugins (``load`` made their folders importable), then the Markdown extensions
-    # and Pagefind's client, imported only when the build needs them.
+    # The plugins (``load`` made their folders importable) and the libraries each names
+    # in ``PRELOAD`` (imported only when the build needs them: icalendar…), then the
+    # Markdown extensions and Pagefind's client, imported only when needed too.
     extensions = (settings.get("MARKDOWN") or {}).get("extension_configs") or {}
+    later = []
     for name in [*(settings.get("PLUGINS") or []), *extensions, "pagefind.service"]:
         if isinstance(name, str):
             with contextlib.suppress(Exception):
-                importlib.import_module(name)
+                module = importlib.import_module(name)
+                later += [library for library in getattr(module, "PRELOAD", ())
+                          if isinstance(library, str)]
+    for library in later:
+        with contextlib.suppress(Exception):
+            importlib.import_module(library)
 
 
 # Where installed libraries live (the standard library's and the environment's folders).

@@ -1,3 +1,4 @@
 from .calendars import register
+from .events import PRELOAD
 
-__all__ = ["register"]
+__all__ = ["PRELOAD", "register"]

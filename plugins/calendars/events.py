@@ -4,8 +4,13 @@ import unicodedata
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
-from icalendar import Calendar, Event
 from markupsafe import Markup
+
+# icalendar is imported when the first calendar is made, not with the plugin: its import
+# took 0.06 s of every build's start, when only the build process runs (and a build that
+# keeps the site as it is never makes a calendar).  ``PRELOAD`` names it for the live
+# preview, which imports the libraries its next build needs ahead of time.
+PRELOAD = ("icalendar",)
 
 
 def aware(value, tz):
@@ -43,6 +48,8 @@ def build_event(article, *, base, authority, tz, labels):
     modified = getattr(article, "modified", None)
     stamp = max(created, aware(modified, tz)) if modified else created
 
+    from icalendar import Event
+
     vevent = Event()
     vevent.add("uid", event_uid(article, authority))
     vevent.add("dtstamp", stamp.astimezone(UTC))
@@ -75,6 +82,8 @@ def build_event(article, *, base, authority, tz, labels):
 
 def build_calendar(events, *, meta):
     """A ``VCALENDAR`` (``meta``: prodid, name, description, timezone, url, source, refresh)."""
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", meta["prodid"])
     calendar.add("version", "2.0")

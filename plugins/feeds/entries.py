@@ -12,10 +12,7 @@ from datetime import datetime
 from urllib.parse import quote, urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
-import lxml.etree
-import lxml.html
 from babel.dates import format_date, format_datetime
-from lxml.html import builder as E  # noqa: N812 (lxml's own name)
 from markupsafe import Markup
 from pelican.utils import truncate_html_words
 
@@ -151,6 +148,9 @@ class EntryBuilder:
             if event.get(key):
                 facts.append((labels[label], event[key]))
         heading = f"{labels['event']}: {labels['event_types'].get(event['type'], event['type'])}"
+        import lxml.html
+        from lxml.html import builder as E  # noqa: N812 (lxml's own name)
+
         box = E.DIV(E.P(E.STRONG(heading)))
         if facts:
             box.append(E.UL(*(E.LI(E.STRONG(f"{name}: "), value) for name, value in facts)))
@@ -209,6 +209,9 @@ def absolutize_html(fragment, page_url):
     """
     if not fragment or not fragment.strip():
         return ""
+    import lxml.etree
+    import lxml.html
+
     root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     for element in root.iter(lxml.etree.Element):
         for name in URL_ATTRIBUTES:
@@ -249,6 +252,9 @@ def absolutize_srcset(value, page_url):
 
 
 def _figure_html(photo):
+    import lxml.html
+    from lxml.html import builder as E  # noqa: N812 (lxml's own name)
+
     figure = E.FIGURE(E.IMG(src=photo.url, alt=photo.alt))
     if photo.caption:
         figure.append(E.FIGCAPTION(photo.caption))
