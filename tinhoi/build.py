@@ -170,8 +170,9 @@ def _import_plugins(settings_file):
         if isinstance(name, str):
             with contextlib.suppress(Exception):
                 module = importlib.import_module(name)
-                later += [library for library in getattr(module, "PRELOAD", ())
-                          if isinstance(library, str)]
+                named = getattr(module, "PRELOAD", ())
+                named = (named,) if isinstance(named, str) else named
+                later += [library for library in named if isinstance(library, str)]
     for library in later:
         with contextlib.suppress(Exception):
             importlib.import_module(library)
@@ -288,10 +289,13 @@ def discard(folder, trash=None):
 # Lists the regular files under the folder given as its argument, as
 # :func:`_regular_files` does (the standard library only: it runs in a Python of its own,
 # started without the project's imports), and writes ``{relative path: (mode, inode,
-# device, size, modification time in ns)}`` to its output with marshal.
+# device, size, modification time in ns)}`` to its output with marshal.  The paths are
+# bytes, decoded by the build process: ``-I`` leaves out ``PYTHONUTF8``, so the two may
+# not decode file names alike.
 LIST_FILES = (
     "import marshal, os, sys\n"
-    "root, found, pending = sys.argv[1], {}, [('', sys.argv[1])]\n"
+    "root = os.fsencode(sys.argv[1])\n"
+    "found, pending, sep = {}, [(b'', root)], os.sep.encode()\n"
     "while pending:\n"
     "    prefix, path = pending.pop()\n"
     "    try:\n"
@@ -303,7 +307,7 @@ LIST_FILES = (
     "    for entry in entries:\n"
     "        relative = prefix + entry.name\n"
     "        if entry.is_dir(follow_symlinks=False):\n"
-    "            pending.append((relative + os.sep, entry.path))\n"
+    "            pending.append((relative + sep, entry.path))\n"
     "        elif entry.is_file(follow_symlinks=False):\n"
     "            s = entry.stat(follow_symlinks=False)\n"
     "            found[relative] = (s.st_mode, s.st_ino, s.st_dev, s.st_size, s.st_mtime_ns)\n"
@@ -339,22 +343,22 @@ class OldFilesListing:
         """``{relative path: OldFile}`` of the folder's regular files, or ``None``."""
         if self.process is None:
             return None
+        data, _ = self.process.communicate()  # (``stop`` ends it if this is interrupted)
+        returncode, self.process = self.process.returncode, None
+        if returncode != 0:
+            return None
         try:
-            data, _ = self.process.communicate()
-            if self.process.returncode != 0:
-                return None
             found = marshal.loads(data)
-            return {relative: OldFile(*mark) for relative, mark in found.items()}
-        except (OSError, ValueError, EOFError, TypeError) as error:
+            return {os.fsdecode(relative): OldFile(*mark) for relative, mark in found.items()}
+        except (ValueError, EOFError, TypeError) as error:
             logger.debug("last site's listing unreadable (%s): walked again", error)
             return None
-        finally:
-            self.process = None
 
     def stop(self):
         """End the listing process if it still runs (a build that failed)."""
         if self.process is not None:
-            self.process.kill()
+            with contextlib.suppress(OSError):
+                self.process.kill()
             self.process.communicate()
             self.process = None
 
@@ -386,12 +390,18 @@ def keep_unchanged_files(staging, output_path, signature=None, old_files=None):
         # A staged file may already be the old one (linked in by the render plugin: most
         # pages after an edit), which is the same without a look at its bytes; renaming
         # a link over another link to the same file would do nothing.
-        if (new_stat.st_dev, new_stat.st_ino) != (old_stat.st_dev, old_stat.st_ino):
+        if not _same_file(new_stat, old_stat):
             new, old = os.path.join(staging, relative), os.path.join(output_path, relative)
-            if not _same_bytes(new, old, new_stat, old_stat):
+            try:
+                if not _same_bytes(new, old, new_stat, old_stat):
+                    changed += 1
+                    continue
+                link_in_place(old, new)
+            except OSError:  # gone or unreadable since the old site was listed
+                with contextlib.suppress(OSError):
+                    os.unlink(new + KEEP_SUFFIX)  # a copy cut short: never published
                 changed += 1
                 continue
-            link_in_place(old, new)
         kept[relative.replace(os.sep, "/")] = old_stat  # as entries_under spells it
         unchanged += 1
     removed = sum(1 for relative in old_files if relative not in new_files)
@@ -413,27 +423,34 @@ def _regular_files(folder, entries=None):
             if entry.is_file(follow_symlinks=False)}
 
 
+def _same_file(new_stat, old_stat):
+    """Whether both are the one file (a staged hard link to the old file); never where
+    the system gives no inode numbers (0, as ``os.DirEntry.stat`` does on Windows)."""
+    return bool(new_stat.st_ino) and (new_stat.st_dev, new_stat.st_ino) == (
+        old_stat.st_dev, old_stat.st_ino)
+
+
 def _same_bytes(new, old, new_stat, old_stat, chunk=1 << 16):
     if new_stat.st_size != old_stat.st_size:
         return False
-    if (new_stat.st_dev, new_stat.st_ino) == (old_stat.st_dev, old_stat.st_ino):
+    if _same_file(new_stat, old_stat):
         return True
-    try:
-        with open(new, "rb") as a, open(old, "rb") as b:
-            while True:
-                left, right = a.read(chunk), b.read(chunk)
-                if left != right:
-                    return False
-                if not left:
-                    return True
-    except FileNotFoundError:  # gone since the old site was listed
-        return False
+    with open(new, "rb") as a, open(old, "rb") as b:
+        while True:
+            left, right = a.read(chunk), b.read(chunk)
+            if left != right:
+                return False
+            if not left:
+                return True
+
+
+KEEP_SUFFIX = ".tinhoi-keep"  # the old file's link or copy, before it is renamed into place
 
 
 def link_in_place(source, target):
     """Put ``source`` at ``target``: a hard link (a copy keeping its time where links are
     impossible), renamed over whatever ``target`` was, never written through it."""
-    temporary = target + ".tinhoi-keep"
+    temporary = target + KEEP_SUFFIX
     try:
         os.link(source, temporary)
     except OSError:

@@ -95,6 +95,27 @@ def test_a_body_edit_renders_only_the_article_page(site, caplog):
     assert "Một câu mới ở cuối bài." in after[page].decode("utf-8")
 
 
+def test_a_summary_edit_gives_the_article_page_its_new_json_ld(site, caplog):
+    """The JSON-LD is made when the article's page reads it, and that page is checked
+    by the JSON-LD's text: a new summary (the JSON-LD's description) renders the page
+    again with it, whichever process checks or renders the page."""
+    import json
+
+    from lxml import html as lxml_html
+
+    build(site, "site", caplog, **PARALLEL)
+    edit(site, ARTICLE, "summary: Sau một năm,", "summary: Tóm tắt mới, sau một năm,")
+    after, (rendered, _) = build(site, "site", caplog, **PARALLEL)
+    assert rendered >= 1
+    assert_same_site(plain_build(site), after)
+    page = next(name for name in after if "so-ket-mot-nam" in name and name.endswith(".html"))
+    script = lxml_html.fromstring(after[page]).xpath(
+        "//script[@type='application/ld+json']")[0].text
+    graph = json.loads(script)
+    article = graph["@graph"][0] if "@graph" in graph else graph
+    assert article["description"].startswith("Tóm tắt mới, sau một năm,")
+
+
 def test_a_title_edit_renders_every_page_that_shows_the_title(site, caplog):
     before, (total, _) = build(site, "site", caplog, **PARALLEL)
     old_title = title_of(site, ARTICLE)

@@ -163,3 +163,20 @@ def test_a_json_ld_value_renders_compares_and_digests_as_its_text():
     assert value and value == '{"a":"\\u003c"}' and hash(value) == hash(value.text)
     value._text = ""
     assert not value
+
+
+def test_a_json_ld_value_is_digested_by_its_text():
+    """The render plugin reuses a page whose reads have the same digests: two texts
+    give two digests, the same text the same one in any object."""
+    from render.fingerprint import Fingerprinter
+    from structured_data.structured_data import JsonLd
+
+    def value(text):
+        made = JsonLd(object(), {})
+        made._text = text
+        return made
+
+    digest = Fingerprinter().digest
+    assert digest(value('{"a":1}')) == Fingerprinter().digest(value('{"a":1}'))
+    assert digest(value('{"a":1}')) != digest(value('{"a":2}'))
+    assert None not in (digest(value('{"a":1}')), digest(value("")))

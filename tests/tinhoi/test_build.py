@@ -140,6 +140,25 @@ def test_a_file_gone_from_the_last_site_since_it_was_listed_counts_as_changed(tm
     assert OldFilesListing(str(tmp_path / "khong-co")).result() is None
 
 
+def test_a_folder_of_the_last_site_made_a_file_since_it_was_listed_counts_as_changed(
+        tmp_path):
+    from tinhoi.build import OldFilesListing, keep_unchanged_files
+
+    old, new = tmp_path / "site", tmp_path / "staging"
+    for folder in (old, new):
+        (folder / "thu-muc").mkdir(parents=True)
+        (folder / "thu-muc" / "trang.html").write_text("trang", encoding="utf-8")
+        (folder / "Đà Nẵng.html").write_text("đà nẵng", encoding="utf-8")
+    old_files = OldFilesListing(str(old)).result()
+    assert set(old_files) == {os.path.join("thu-muc", "trang.html"), "Đà Nẵng.html"}
+    shutil.rmtree(old / "thu-muc")
+    (old / "thu-muc").write_text("một tệp", encoding="utf-8")  # open(...) of it fails
+    assert keep_unchanged_files(str(new), str(old), old_files=old_files) == (1, 1, 0)
+    assert (new / "thu-muc" / "trang.html").read_text(encoding="utf-8") == "trang"
+    assert sorted(path.name for path in new.rglob("*")) == ["thu-muc", "trang.html",
+                                                           "Đà Nẵng.html"]
+
+
 def _wait_until_empty(folder, seconds=20):
     import time
 
@@ -224,8 +243,12 @@ def test_libraries_a_plugin_imports_when_it_writes_are_loaded_ahead_for_the_prev
     from tests.conftest import ROOT
 
     settings = tmp_path / "conf.py"
-    settings.write_text(f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n"
-                        "PLUGINS = ['calendars', 'feeds']\n", encoding="utf-8")
+    extra = tmp_path / "plugins" / "mot_chuoi"  # PRELOAD given as one name, not a tuple
+    extra.mkdir(parents=True)
+    (extra / "__init__.py").write_text("PRELOAD = 'colorsys'\n", encoding="utf-8")
+    settings.write_text(f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}, "
+                        f"{str(tmp_path / 'plugins')!r}]\n"
+                        "PLUGINS = ['calendars', 'feeds', 'mot_chuoi']\n", encoding="utf-8")
     libraries = "[name in sys.modules for name in ('icalendar', 'feedgen.feed', 'lxml.html')]"
     check = ("import sys\n"
              f"sys.path.insert(0, {str(ROOT / 'plugins')!r})\n"
@@ -235,7 +258,9 @@ def test_libraries_a_plugin_imports_when_it_writes_are_loaded_ahead_for_the_prev
              "    del sys.modules[name]\n"
              "from tinhoi.build import preload\n"
              f"preload({str(settings)!r})\n"
-             f"print({libraries}, 'calendars' in sys.modules, 'feeds' in sys.modules)\n")
+             f"print({libraries}, 'calendars' in sys.modules, 'feeds' in sys.modules)\n"
+             "print('colorsys' in sys.modules, 'c' in sys.modules)\n")
     output = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True,
                             check=True, cwd=ROOT).stdout.splitlines()
-    assert output == ["[False, False, False]", "[True, True, True] False False"]
+    assert output == ["[False, False, False]", "[True, True, True] False False",
+                      "True False"]
