@@ -291,13 +291,21 @@ def serve(settings_file="pelicanconf.py", output=None, host="127.0.0.1", port=80
     thread.start()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    out(f"Xem trước tại http://{host}:{port}/ — trang tự tải lại sau mỗi lần lưu. "
-        "Nhấn Ctrl+C để dừng.")
     spare = SpareBuild(settings_file, output)
+    watching = False
     try:
+        # The watcher yields once it is watching (an empty set after a fifth of a second
+        # without a change): the address is given only then, so a file saved as soon as
+        # it is shown is never missed.
         for changes in watch(*watched_paths(settings_file, settings), stop_event=stop,
                              watch_filter=lambda kind, path: _interesting((kind, path)),
-                             debounce=300, step=50, rust_timeout=1000, yield_on_timeout=False):
+                             debounce=300, step=50, rust_timeout=200, yield_on_timeout=True):
+            if not watching:
+                watching = True
+                out(f"Xem trước tại http://{host}:{port}/ — trang tự tải lại sau mỗi lần "
+                    "lưu. Nhấn Ctrl+C để dừng.")
+            if not changes:
+                continue
             names = sorted({os.path.relpath(path) for _, path in changes})
             out(f"Thay đổi: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}")
             state.built(*run_build(settings_file, output, out, state.accepted, spare, trash))

@@ -5,6 +5,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -105,6 +106,32 @@ def test_preview_serves_drafts_marked_and_keeps_the_script_out_of_the_files(proj
     assert (built / "ban-nhap" / "bai-con-nhap" / "index.html").is_file()
     assert not [p for p in built.rglob("*.html") if SCRIPT_PATH in p.read_text(encoding="utf-8")]
     assert not (project / "output").exists()  # the preview never touches output/
+
+
+def test_the_address_is_given_once_the_preview_watches_the_files(project, monkeypatch):
+    """A file saved as soon as the address is shown is rebuilt: the address is given
+    only once the watcher watches (a save between the first build and the watcher's
+    start was missed: the test below failed now and then on a slow machine)."""
+    import watchfiles
+
+    from tinhoi.devserver import serve
+
+    events = []
+
+    def watching(*_paths, **_options):
+        events.append("watching")
+        yield set()  # what watchfiles yields once it has watched a while without a change
+
+    monkeypatch.setattr(watchfiles, "watch", watching)
+    monkeypatch.chdir(project)
+    handler = signal.getsignal(signal.SIGTERM)  # serve() stops on SIGTERM: put it back
+    try:
+        assert serve(port=free_port(), out=events.append) == 0
+    finally:
+        signal.signal(signal.SIGTERM, handler)
+    shown = [i for i, line in enumerate(events) if str(line).startswith("Xem trước tại")]
+    assert len(shown) == 1 and events.index("watching") < shown[0]
+    assert events[-1] == "Đã dừng xem trước."
 
 
 def test_an_error_already_there_does_not_stop_the_preview(project):
