@@ -225,8 +225,8 @@ class Fingerprinter:
         # articles that thousands of pages read are digested item by item in C.
         self._contents = {}
         self._identities = {}
-        # {(id of a paginator, number): (paginator, its page's list, full name, base
-        # URL)}: what each of a listing's pages should be, worked out once for the build.
+        # {(id of a paginator, number): (paginator, the page it gives for the number)}:
+        # what each of a listing's pages should be, made once for the build.
         self._expected_pages = {}
 
     def share(self, values):
@@ -355,13 +355,13 @@ class Fingerprinter:
             return None
         # Each page of a listing reads its neighbours too: the page a number gives is
         # made once, not three times for each page (Pelican makes a new one each time).
-        expected = self._expected_pages.get((id(paginator), page.number))
-        if expected is None or expected[0] is not paginator:
-            made = paginator.page(page.number)
-            expected = self._expected_pages[id(paginator), page.number] = (
-                paginator, made.object_list, made.full_name, made.base_url)
-        if (page.object_list != expected[1] or page.full_name != expected[2]
-                or page.base_url != expected[3]):
+        known = self._expected_pages.get((id(paginator), page.number))
+        if known is None or known[0] is not paginator:
+            known = self._expected_pages[id(paginator), page.number] = (
+                paginator, paginator.page(page.number))
+        expected = known[1]
+        if (page.object_list != expected.object_list or page.full_name != expected.full_name
+                or page.base_url != expected.base_url):
             return None
         parts = [self.digest(paginator), self.digest(page.number)]
         return None if None in parts else _hash(b"page", *parts)

@@ -140,6 +140,30 @@ def test_a_file_gone_from_the_last_site_since_it_was_listed_counts_as_changed(tm
     assert OldFilesListing(str(tmp_path / "khong-co")).result() is None
 
 
+def test_a_listing_process_that_dies_leaves_the_walk_to_the_build(content, tmp_path,
+                                                                 monkeypatch):
+    """The copy listing the last site ends without a word (killed, out of memory): the
+    build process walks the site itself, and unchanged files keep inode and time."""
+    import tinhoi.build as build_module
+
+    site = tmp_path / "site"
+    settings = pelican_settings(content, site, PLUGINS=PLUGINS)
+    reset_pelican_signals()
+    build(settings, str(site))
+    before = os.stat(site / "index.html")
+    monkeypatch.setattr(build_module, "_send_listing", lambda folder, sender: os._exit(3))
+    assert build_module.OldFilesListing(str(site)).result() is None
+    walked = []
+    original = build_module._regular_files
+    monkeypatch.setattr(build_module, "_regular_files", lambda folder, entries=None: walked.append(
+        os.path.realpath(folder)) or original(folder, entries))
+    reset_pelican_signals()
+    build(settings, str(site))
+    assert os.path.realpath(site) in walked
+    after = os.stat(site / "index.html")
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+
 def test_a_folder_of_the_last_site_made_a_file_since_it_was_listed_counts_as_changed(
         tmp_path):
     from tinhoi.build import OldFilesListing, keep_unchanged_files
