@@ -221,6 +221,10 @@ class ValidityWindow:
         if isinstance(date, datetime.datetime):
             self.dates.append(date)
 
+    # It only looks at the content: the articles a build takes from the last build's
+    # snapshot may be sent again (see plugins/tinhoi_content/snapshot.py).
+    content_made.reads_content_only = True
+
     def generators_finalized(self, generators):
         """Every content object is made: find the window (from the build's own settings,
         which hold the moment the schedule plugin read)."""

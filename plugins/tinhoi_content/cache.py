@@ -64,6 +64,8 @@ DEFAULTS = {
     "TINHOI_WORKERS": None,
     # Markdown's pattern searches skipped for texts that cannot match (see prefilter.py).
     "TINHOI_MARKDOWN_PREFILTER": True,
+    # Articles whose files did not change taken from the last build (see snapshot.py).
+    "TINHOI_SNAPSHOT": True,
 }
 
 # Settings that change what the reader makes of a file.

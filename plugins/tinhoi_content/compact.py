@@ -87,10 +87,20 @@ def remember_packed(text, packed):
     _packed[id(text)] = (text, packed)
 
 
+def packed_form(text):
+    """``text`` compressed as :func:`pack` does, taken from the content cache when it
+    gave this very text (see :func:`remember_packed`)."""
+    known = _packed.get(id(text))
+    return known[1] if known is not None and known[0] is text else pack(text)
+
+
 def note_content(content):
     """Remember a content object (``content_object_init``) to compact it later."""
     if type(content) in COMPACT:
         _made.append(content)
+
+
+note_content.reads_content_only = True  # it changes nothing (see snapshot.py)
 
 
 def forget_contents(_pelican=None):

@@ -44,6 +44,9 @@ class TinhoiReader(BaseReader):
         # The files being converted in worker processes while this reader reads
         # (:class:`~.cache.Conversions`), set by the plugin for the build.
         self.conversions = None
+        # ``(source path, cache key, probes)`` of the last file read through the cache:
+        # what the article snapshot (``snapshot.py``) checks the article against.
+        self.last_read = None
 
     def read(self, source_path):
         """Return ``(html, metadata)`` for one file, or raise for a broken article."""
@@ -78,6 +81,7 @@ class TinhoiReader(BaseReader):
                     self.cache.store(key, entry)
                 except OSError as error:
                     logger.debug("cannot cache %s: %s", source_path, error)
+        self.last_read = (os.path.abspath(source_path), key, entry["probes"])
         return entry
 
     def _convert_file(self, source_path):

@@ -22,6 +22,10 @@ is one per CPU, ``1`` converts them in the build process.
 
 ``TINHOI_COMPACT_BODIES`` — ``True``: articles and pages keep their HTML compressed
 in memory while pages are written (``compact.py``); ``False`` keeps Pelican's strings.
+
+``TINHOI_SNAPSHOT`` — ``True``: the articles Pelican made in the last build are kept
+(``snapshot.py``) and those whose files did not change are taken from there instead of
+being made again; ``False`` makes every article with Pelican's reader.
 """
 
 import atexit
@@ -33,6 +37,7 @@ from pelican import signals
 from . import cache
 from .compact import compact_bodies, forget_contents, note_content
 from .reader import TinhoiReader
+from .snapshot import ArticleSnapshot, UnstableSettingError, snapshot_fingerprint, why_not_used
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +81,50 @@ def _convert_uncached(generator, paths, excludes):
     _conversions = cache.start_converting(reader, [f for f in files if os.path.isfile(f)],
                                           _conversions)
     reader.conversions = _conversions
+
+
+# The article snapshot of this build (one build at a time in a process).
+_snapshot = None
+
+
+def serve_snapshot(generator):
+    """Take the articles whose files did not change from the last build's snapshot, and
+    keep this build's (``article_generator_init``)."""
+    global _snapshot  # noqa: PLW0603 — one snapshot a build
+    wait_for_snapshot()
+    reader = generator.readers.readers.get("md")
+    if not isinstance(reader, TinhoiReader) or reader.cache is None:
+        return
+    reason = why_not_used(generator)
+    if reason is None:
+        try:
+            fingerprint = snapshot_fingerprint(generator.settings, reader.cache.folder)
+        except (UnstableSettingError, OSError) as error:
+            reason = f"the settings or plugins cannot be digested ({error})"
+    if reason is not None:
+        logger.debug("article snapshot not used: %s", reason)
+        return
+    _snapshot = ArticleSnapshot(generator, reader, fingerprint)
+    generator.get_cached_data = _snapshot.get_cached_data
+    generator.cache_data = _snapshot.cache_data
+
+
+def write_snapshot(generator):
+    """Every article is read: write the snapshot beside the build
+    (``article_generator_pretaxonomy``, before any plugin changes an article)."""
+    if _snapshot is not None and _snapshot.generator is generator:
+        logger.debug("article snapshot: %d articles taken from it", _snapshot.served)
+        _snapshot.write()
+
+
+def wait_for_snapshot(*_):
+    """Wait for the snapshot being written (``finalized``, or a new build after one that
+    failed)."""
+    global _snapshot  # noqa: PLW0603
+    if _snapshot is not None:
+        _snapshot.stop_logging()
+        _snapshot.wait()
+        _snapshot = None
 
 
 def finish_conversions(*_):
@@ -131,6 +180,9 @@ def register():
     signals.content_object_init.connect(note_content)
     signals.get_writer.connect(compact_bodies)
     signals.article_generator_init.connect(convert_articles)
+    signals.article_generator_init.connect(serve_snapshot)
+    signals.article_generator_pretaxonomy.connect(write_snapshot)
+    signals.finalized.connect(wait_for_snapshot)
     signals.page_generator_init.connect(convert_pages)
     signals.article_generator_finalized.connect(link_lead_photos)
     signals.page_generator_finalized.connect(link_lead_photos)

@@ -1,0 +1,229 @@
+"""The article snapshot: a build makes again only the articles whose files changed, and
+makes the same site, with the same messages, as a build that reads every file."""
+
+import logging
+import os
+import shutil
+import textwrap
+
+import pytest
+from pelican.readers import Readers
+
+from tests.conftest import ROOT
+from tests.perf.test_content_cache import (
+    EDITED,
+    assert_same_site,
+    fresh_logs,
+    plain_site,
+    problems,
+    snapshot,
+    tinhoi_build,
+)
+
+
+@pytest.fixture
+def content(tmp_path):
+    """A copy of the project's content."""
+    folder = tmp_path / "content"
+    shutil.copytree(ROOT / "content", folder)
+    return folder
+
+
+def snapshots(content):
+    return sorted((content.parent / ".cache" / "content").rglob("*.snapshot"))
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """The articles Pelican reads (relative to ``content/``), build after build."""
+    read = []
+    original = Readers.read_file
+
+    def noting(self, base_path, path, content_class=None, **kwargs):
+        if content_class is not None and content_class.__name__ == "Article":
+            read.append(path)
+        return original(self, base_path, path, content_class, **kwargs)
+
+    monkeypatch.setattr(Readers, "read_file", noting)
+    return read
+
+
+def with_problems(content):
+    """Articles that build with warnings, and one that does not build."""
+    for number in range(2):
+        (content / "2019" / f"ghi-chu-{number}.md").write_text(
+            f"---\ntitle: Ghi chú {number}\ndate: 2019-05-0{number + 1} 08:00\n"
+            f"category: Tin tức\nghichu: lạ {number}\n---\nNội dung {number}.\n",
+            encoding="utf-8")
+    (content / "2019" / "hong.md").write_text("---\ntitle: Hỏng\n---\nKhông ngày.\n",
+                                              encoding="utf-8")
+
+
+def test_an_edit_makes_only_the_changed_articles_and_the_same_site(content, tmp_path, reads,
+                                                                    caplog):
+    with_problems(content)
+    caplog.set_level(logging.WARNING)
+    output = tinhoi_build(content, tmp_path / "site")
+    articles = len(reads)
+    assert articles > 15 and len(snapshots(content)) == 1
+    reads.clear()
+
+    edited = content / EDITED
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nMột câu mới được thêm.\n",
+                      encoding="utf-8")
+    added = content / "2020" / "bai-moi.md"
+    added.write_text("---\ntitle: Bài mới\ndate: 2020-09-01 08:00\ncategory: Tin tức\n"
+                     "tags: [mới]\n---\nBài viết mới.\n", encoding="utf-8")
+    (content / "2019" / "ghi-chu-1.md").unlink()
+    caplog.clear()
+    edit = snapshot(tinhoi_build(content, output))
+    edit_problems = problems(caplog)
+
+    # The edited and the new article are read; the broken one, never kept, is read
+    # again; every other article comes from the snapshot.
+    assert sorted(reads) == sorted([str(EDITED), "2020/bai-moi.md", "2019/hong.md"])
+    caplog.clear()
+    fresh_logs()
+    plain = plain_site(content, tmp_path / "plain")
+    assert_same_site(plain, edit)
+    # The kept article's warning is logged again, in Pelican's order, with the others.
+    assert edit_problems == problems(caplog)
+    assert any("ghi-chu-0.md" in message and "ghichu" in message for message in edit_problems)
+
+
+def test_articles_from_the_snapshot_share_the_builds_settings_and_context(content, tmp_path,
+                                                                         monkeypatch):
+    from tinhoi_content.snapshot import ArticleSnapshot
+
+    tinhoi_build(content, tmp_path / "site")
+    revived = []
+    original = ArticleSnapshot._revive
+
+    def checking(self, filename, item):
+        article = original(self, filename, item)
+        if article is not None:
+            revived.append(article)
+            assert article.settings is self.generator.settings
+            assert article._context is self.generator.context
+            assert article.category.settings is self.generator.settings
+        return article
+
+    monkeypatch.setattr(ArticleSnapshot, "_revive", checking)
+    tinhoi_build(content, tmp_path / "site")
+    assert len(revived) > 15
+
+
+def test_a_change_of_settings_makes_every_article_again(content, tmp_path, reads):
+    tinhoi_build(content, tmp_path / "site")
+    articles = len(reads)
+    reads.clear()
+    tinhoi_build(content, tmp_path / "site", DEFAULT_CATEGORY="Tin khác")
+    assert len(reads) == articles
+    reads.clear()
+    tinhoi_build(content, tmp_path / "site")  # and back: that build's snapshot still serves
+    assert reads == []
+
+
+def test_a_photo_gone_makes_its_article_again(content, tmp_path, reads, caplog):
+    caplog.set_level(logging.WARNING)
+    shutil.copy(content / "images" / "heo-dat-khuyen-hoc.jpg", content / "images" / "rieng.jpg")
+    (content / "2019" / "anh.md").write_text(
+        "---\ntitle: Bài có ảnh riêng\ndate: 2019-05-02 08:00\ncategory: Tin tức\n---\n"
+        "![Heo đất](../images/rieng.jpg)\n", encoding="utf-8")
+    tinhoi_build(content, tmp_path / "site")
+    reads.clear()
+    (content / "images" / "rieng.jpg").unlink()
+    caplog.clear()
+    tinhoi_build(content, tmp_path / "site")
+    assert reads == ["2019/anh.md"]
+    assert any("anh.md:6" in message and "rieng.jpg" in message for message in problems(caplog))
+
+
+def test_a_damaged_snapshot_only_means_reading_every_article(content, tmp_path, reads):
+    tinhoi_build(content, tmp_path / "site")
+    articles = len(reads)
+    for path in snapshots(content):
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 2])
+    reads.clear()
+    rebuilt = snapshot(tinhoi_build(content, tmp_path / "site"))
+    assert len(reads) == articles
+    assert_same_site(plain_site(content, tmp_path / "plain"), rebuilt)
+
+
+def test_a_snapshot_that_cannot_be_written_fails_nothing(content, tmp_path, reads, capfd,
+                                                         monkeypatch):
+    from tinhoi_content.snapshot import ArticleSnapshot
+
+    def full_disk(self):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(ArticleSnapshot, "_write_items", full_disk)  # in the forked writer
+        tinhoi_build(content, tmp_path / "site")
+    assert snapshots(content) == []
+    assert "Traceback" not in capfd.readouterr().err
+    reads.clear()
+    tinhoi_build(content, tmp_path / "site")
+    assert len(reads) > 15  # nothing kept: every article read
+
+
+def stub_plugin(folder, reads_only):
+    """A plugin adding 1 to each article's ``seen`` when it is made."""
+    (folder / "counting.py").write_text(textwrap.dedent(f"""\
+        from pelican import signals
+
+        def count(content):
+            content.seen = getattr(content, "seen", 0) + 1
+
+        count.reads_content_only = {reads_only}
+
+        def register():
+            signals.content_object_init.connect(count)
+        """), encoding="utf-8")
+
+
+def test_a_plugin_that_may_change_articles_as_they_are_made_turns_it_off(content, tmp_path,
+                                                                         reads):
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    stub_plugin(plugins, reads_only=False)
+    from tests.conftest import pelican_settings
+
+    settings = dict(PLUGINS=[*pelican_settings(content, tmp_path)["PLUGINS"], "counting"],
+                    PLUGIN_PATHS=[str(ROOT / "plugins"), str(plugins)])
+    tinhoi_build(content, tmp_path / "site", **settings)
+    articles = len(reads)
+    reads.clear()
+    tinhoi_build(content, tmp_path / "site", **settings)
+    assert len(reads) == articles and snapshots(content) == []
+
+
+def test_the_fingerprint_follows_settings_functions_and_plugin_code(tmp_path):
+    from tinhoi_content.snapshot import UnstableSettingError, plugins_digest, settings_digest
+
+    def slugify(text):
+        return text.lower()
+
+    def other(text):
+        return text.upper()
+
+    base = {"PATH": "content", "JINJA_FILTERS": {"slug": slugify}, "TINHOI_NOW": "a"}
+    assert settings_digest(base) == settings_digest({**base, "TINHOI_NOW": "b",
+                                                     "OUTPUT_PATH": "elsewhere"})
+    assert settings_digest(base) != settings_digest({**base, "JINJA_FILTERS": {"slug": other}})
+    assert settings_digest(base) != settings_digest({**base, "PATH": "other"})
+    with pytest.raises(UnstableSettingError):
+        settings_digest({**base, "THING": object()})
+
+    plugin = tmp_path / "plugins" / "mine"
+    plugin.mkdir(parents=True)
+    (plugin / "__init__.py").write_text("X = 1\n", encoding="utf-8")
+    settings = {"PLUGIN_PATHS": [str(tmp_path / "plugins")], "PLUGINS": ["mine"]}
+    first = plugins_digest(settings)
+    (plugin / "__init__.py").write_text("X = 2\n", encoding="utf-8")
+    second = plugins_digest(settings)
+    assert second != first
+    os.makedirs(plugin / "__pycache__")
+    (plugin / "__pycache__" / "x.py").write_text("compiled", encoding="utf-8")
+    assert plugins_digest(settings) == second  # compiled copies are not the code
