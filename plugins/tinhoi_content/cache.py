@@ -178,12 +178,16 @@ class ContentCache:
         """The key of ``source_path`` as it is on disk now (read again only when its
         inode, size or modification time changed since it was last asked for, or with
         ``fresh``: a time may not change when a file is written twice within a second)."""
+        known = None if fresh else self._keys.get(source_path)
+        if known is not None:
+            # Asked again (the article snapshot checks every file the pool was not
+            # given): its mark, without opening it.
+            stat = os.stat(source_path)
+            if known[0] == (stat.st_ino, stat.st_size, stat.st_mtime_ns):
+                return known[1]
         with open(source_path, "rb") as handle:
             stat = os.fstat(handle.fileno())
             mark = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
-            known = self._keys.get(source_path)
-            if known is not None and known[0] == mark and not fresh:
-                return known[1]
             key = self.key(source_path, handle.read())
         self._keys[source_path] = (mark, key)
         return key

@@ -73,15 +73,20 @@ class TinhoiReader(BaseReader):
             self.conversions.wait_for(source_path)
         key = self.cache.key_of(source_path)
         entry = self.cache.load(key) if look_up else None
+        made_of_key = entry is not None
         if entry is None:
             entry = self._convert_file(source_path)
             # Store only what was made of the bytes the key was made of.
-            if self.cache.key_of(source_path, fresh=True) == key:
+            made_of_key = self.cache.key_of(source_path, fresh=True) == key
+            if made_of_key:
                 try:
                     self.cache.store(key, entry)
                 except OSError as error:
                     logger.debug("cannot cache %s: %s", source_path, error)
-        self.last_read = (os.path.abspath(source_path), key, entry["probes"])
+        # The snapshot keeps an article under its key only when it was made of that key's
+        # bytes (the file may have been saved again while it was converted).
+        self.last_read = (os.path.abspath(source_path), key, entry["probes"]) \
+            if made_of_key else None
         return entry
 
     def _convert_file(self, source_path):

@@ -38,10 +38,12 @@ are pickled, the others keep the bytes they were loaded from.  Setting:
 """
 
 import contextlib
+import datetime
 import hashlib
 import importlib.metadata
 import io
 import json
+import locale
 import logging
 import marshal
 import multiprocessing
@@ -51,9 +53,10 @@ import platform
 import re
 import sys
 import tempfile
+import threading
+import time
 import types
 import weakref
-from datetime import date, time, timedelta, tzinfo
 from pathlib import Path
 
 from pelican import signals
@@ -64,6 +67,8 @@ logger = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 SUFFIX = ".snapshot"
+# A temporary snapshot file older than this (ns) was left by a writer that was killed.
+STALE_TEMPORARY = 3600 * 10**9
 # Snapshots kept in a content cache folder (builds with other settings keep theirs).
 KEEP = 3
 # Settings that differ between two builds of the same site without changing what an
@@ -76,6 +81,8 @@ VOLATILE_SETTINGS = frozenset({
 # The attribute by which a receiver of ``content_object_init`` says it does not change
 # the content object (it is sent again for the articles taken from a snapshot).
 READS_ONLY = "reads_content_only"
+# Libraries whose versions shape an article as Pelican makes it (its slug: Unidecode).
+LIBRARIES = ("pelican", "unidecode", "babel")
 # Only what is logged at these levels is kept and logged again.
 LOGGED = {logging.INFO: "info", logging.WARNING: "warning", logging.ERROR: "error",
           logging.CRITICAL: "critical"}
@@ -109,7 +116,8 @@ def _stable(value):
     if isinstance(value, bytes):
         return ["bytes", value.hex()]
     text = repr(value)
-    if isinstance(value, (date, time, timedelta, tzinfo)) or " at 0x" not in text:
+    if isinstance(value, (datetime.date, datetime.time, datetime.timedelta,
+                          datetime.tzinfo)) or " at 0x" not in text:
         return [type(value).__qualname__, text]
     raise UnstableSettingError(f"{type(value).__name__} {text[:60]}")
 
@@ -147,11 +155,23 @@ def plugins_digest(settings):
 def snapshot_fingerprint(settings, cache_folder):
     """What a snapshot must have been made with to serve this build (see the module)."""
     digest = hashlib.sha256()
-    for part in (str(FORMAT_VERSION), platform.python_version(),
-                 importlib.metadata.version("pelican"), os.path.basename(cache_folder),
-                 settings_digest(settings), plugins_digest(settings)):
+    for part in (str(FORMAT_VERSION), platform.python_version(), *_versions(LIBRARIES),
+                 # Pelican's dates of a locale (``locale_date``); the messages kept are
+                 # those of the level in force.
+                 str(locale.setlocale(locale.LC_TIME)),
+                 str(logging.getLogger().getEffectiveLevel()),
+                 os.path.basename(cache_folder), settings_digest(settings),
+                 plugins_digest(settings)):
         digest.update(part.encode() + b"\0")
     return digest.hexdigest()
+
+
+def _versions(names):
+    for name in names:
+        try:
+            yield f"{name} {importlib.metadata.version(name)}"
+        except importlib.metadata.PackageNotFoundError:
+            yield f"{name} -"
 
 
 def why_not_used(generator):
@@ -184,24 +204,43 @@ def _receivers(signal):
     return found
 
 
-class ReadLog(logging.Handler):
-    """What is logged while one article is read (``records`` a list), to log it again
-    when the article is taken from the snapshot."""
+class ReadLog:
+    """What is logged while one article is read (``records`` a list, else ``None``), to
+    log it again when the article is taken from the snapshot.
+
+    Records are kept as they are made (a record factory), before any filter sees them:
+    Pelican's ``LimitFilter`` drops a message it saw before in this process and replaces
+    the fifth of a group with the group's summary, which a replay must do again, not
+    repeat.  Only records of the thread reading the articles are kept."""
 
     def __init__(self):
-        super().__init__(logging.NOTSET)
         self.records = None
+        self._thread = threading.get_ident()
+        self._made = logging.getLogRecordFactory()
+        logging.setLogRecordFactory(self._make)
 
-    def emit(self, record):
-        """Keep ``record``'s logger, level, message, arguments and Pelican's grouping."""
-        if self.records is None or record.levelno not in LOGGED:
-            return
-        extra = {name: record.__dict__[name] for name in ("limit_msg", "limit_args")
-                 if name in record.__dict__}
-        self.records.append((record.name, record.levelno, record.msg, record.args, extra))
+    def _make(self, *args, **kwargs):
+        record = self._made(*args, **kwargs)
+        if self.records is not None and record.levelno in LOGGED \
+                and threading.get_ident() == self._thread:
+            self.records.append((record, record.msg, record.args))
+        return record
 
-    def handleError(self, record):  # noqa: N802 — logging's name
-        """Nothing to report: keeping a message never fails the build."""
+    def taken(self):
+        """The records kept for the article just read, as ``(logger name, level,
+        message, arguments, extra)``; none are kept after."""
+        records, self.records = self.records or [], None
+        return [(record.name, record.levelno, msg, args,
+                 {name: record.__dict__[name] for name in ("limit_msg", "limit_args")
+                  if name in record.__dict__})
+                for record, msg, args in records]
+
+    def close(self):
+        """Stop keeping records (the factory of before is given back, when it is still
+        the one in place)."""
+        self.records = None
+        if logging.getLogRecordFactory() == self._make:
+            logging.setLogRecordFactory(self._made)
 
 
 def replay(logs):
@@ -253,12 +292,11 @@ class ArticleSnapshot:
         self.fingerprint = fingerprint
         self.path = os.path.join(reader.cache.folder, f"articles-{fingerprint[:24]}{SUFFIX}")
         self.shared = {"settings": generator.settings, "context": generator.context}
-        self.log = ReadLog()
         self._old = self._load()
         self._kept, self._fresh = {}, {}
         self.served = 0
         self._writer = None
-        logging.getLogger().addHandler(self.log)
+        self.log = ReadLog()
 
     def _load(self):
         try:
@@ -290,19 +328,18 @@ class ArticleSnapshot:
         return default
 
     def _revive(self, filename, item):
-        key, probes, logs, blob, packed = item
         source_path = os.path.abspath(os.path.join(self.generator.path, filename))
         try:
+            key, probes, logs, blob, packed = item
             if self.reader.cache.key_of(source_path) != key:
                 return None
-        except OSError:
-            return None
-        for probed, existed in probes:
-            if os.path.isfile(probed) != existed:
-                return None
-        try:
+            for probed, existed in probes:
+                if os.path.isfile(probed) != existed:
+                    return None
             kind, state = _loads(blob, self.shared)
             body = unpack(packed) if packed is not None else None
+        except OSError:
+            return None
         except Exception:  # noqa: BLE001 — a damaged item: the file is read again
             logger.debug("damaged snapshot item for %s", filename, exc_info=True)
             return None
@@ -319,13 +356,13 @@ class ArticleSnapshot:
     def cache_data(self, filename, article):
         """Keep ``article``, just read from ``filename`` by Pelican: its attributes as
         they are now (plugins change some before the snapshot is written)."""
-        logs, self.log.records = self.log.records, None
+        logs = self.log.taken()
         last = self.reader.last_read
         source_path = os.path.abspath(os.path.join(self.generator.path, filename))
         if last is None or last[0] != source_path:
             return  # read by another reader: no key to check it against
         _, key, probes = last
-        self._fresh[filename] = (key, tuple(sorted(probes.items())), logs or [],
+        self._fresh[filename] = (key, tuple(sorted(probes.items())), logs,
                                  type(article), dict(article.__dict__))
 
     def write(self):
@@ -345,8 +382,7 @@ class ArticleSnapshot:
 
     def stop_logging(self):
         """Stop keeping what is logged."""
-        self.log.records = None
-        logging.getLogger().removeHandler(self.log)
+        self.log.close()
 
     def wait(self):
         """Wait until the snapshot is written."""
@@ -361,7 +397,7 @@ class ArticleSnapshot:
             os.nice(5)  # the build's own processes first
         try:
             self._write_items()
-        except Exception:  # noqa: BLE001, S110 — no traceback from a copy of the build
+        except BaseException:  # noqa: BLE001, S110 — no traceback from a copy of the build
             pass
 
     def _write_items(self):
@@ -411,9 +447,14 @@ def _prune(folder, current):
     found = []
     for name in os.listdir(folder):
         path = os.path.join(folder, name)
-        if name.endswith(SUFFIX) and not name.startswith(".") and path != current:
-            with contextlib.suppress(OSError):
-                found.append((os.stat(path).st_mtime_ns, path))
+        if not name.endswith(SUFFIX) or path == current:
+            continue
+        with contextlib.suppress(OSError):
+            changed = os.stat(path).st_mtime_ns
+            if not name.startswith("."):
+                found.append((changed, path))
+            elif changed < time.time_ns() - STALE_TEMPORARY:
+                os.unlink(path)  # the temporary file of a writer killed long ago
     for _, path in sorted(found, reverse=True)[KEEP - 1:]:
         with contextlib.suppress(OSError):
             os.unlink(path)

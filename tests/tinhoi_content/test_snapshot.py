@@ -142,6 +142,7 @@ def test_a_photo_gone_makes_its_article_again(content, tmp_path, reads, caplog):
 def test_a_damaged_snapshot_only_means_reading_every_article(content, tmp_path, reads):
     tinhoi_build(content, tmp_path / "site")
     articles = len(reads)
+    assert snapshots(content)
     for path in snapshots(content):
         data = path.read_bytes()
         path.write_bytes(data[: len(data) // 2])
@@ -155,13 +156,16 @@ def test_a_snapshot_that_cannot_be_written_fails_nothing(content, tmp_path, read
                                                          monkeypatch):
     from tinhoi_content.snapshot import ArticleSnapshot
 
+    tried = tmp_path / "tried"
+
     def full_disk(self):
+        tried.write_text("the writer ran")  # from the forked writer, seen by this process
         raise OSError(28, "No space left on device")
 
     with monkeypatch.context() as patch:
         patch.setattr(ArticleSnapshot, "_write_items", full_disk)  # in the forked writer
         tinhoi_build(content, tmp_path / "site")
-    assert snapshots(content) == []
+    assert tried.exists() and snapshots(content) == []
     assert "Traceback" not in capfd.readouterr().err
     reads.clear()
     tinhoi_build(content, tmp_path / "site")
@@ -227,3 +231,57 @@ def test_the_fingerprint_follows_settings_functions_and_plugin_code(tmp_path):
     os.makedirs(plugin / "__pycache__")
     (plugin / "__pycache__" / "x.py").write_text("compiled", encoding="utf-8")
     assert plugins_digest(settings) == second  # compiled copies are not the code
+
+
+def pelican_warnings(caplog):
+    return [r.getMessage() for r in caplog.records
+            if r.levelno >= logging.WARNING and r.name.startswith("pelican")]
+
+
+def test_pelicans_grouped_warnings_are_logged_again_as_a_plain_build_logs_them(
+        content, tmp_path, caplog):
+    """Pelican's duplicate filter groups a warning after the fifth (one line for the
+    rest): what an article logged is kept as it was made, not as the filter left it."""
+    caplog.set_level(logging.WARNING)
+    for number in range(7):  # a photo without alternative text: Pelican warns
+        (content / "2019" / f"anh-{number}.md").write_text(
+            f"---\ntitle: Bài ảnh {number}\ndate: 2019-05-0{number + 1} 08:00\n"
+            "category: Tin tức\n---\n![](../images/heo-dat-khuyen-hoc.jpg)\n",
+            encoding="utf-8")
+    tinhoi_build(content, tmp_path / "site")
+    first = [m for m in pelican_warnings(caplog) if "anh-" in m]
+    assert len(first) >= 4
+    fixed = content / "2019" / f"anh-{first[0].split('anh-')[1][0]}.md"
+    fixed.write_text(fixed.read_text(encoding="utf-8").replace("![]", "![Heo đất]"),
+                     encoding="utf-8")
+    caplog.clear()
+    tinhoi_build(content, tmp_path / "site")
+    from_snapshot = pelican_warnings(caplog)
+    caplog.clear()
+    tinhoi_build(content, tmp_path / "plain", TINHOI_SNAPSHOT=False)
+    assert from_snapshot == pelican_warnings(caplog)
+
+
+def test_a_file_saved_while_it_was_read_is_not_kept_under_its_old_bytes(content, tmp_path,
+                                                                       monkeypatch):
+    from tinhoi_content.reader import TinhoiReader
+
+    before = "---\ntitle: Bản gốc\ndate: 2019-05-01 08:00\ncategory: Tin tức\n---\nGỐC\n"
+    after = before.replace("Bản gốc", "Bản sửa").replace("GỐC", "ĐÃ SỬA")
+    tinhoi_build(content, tmp_path / "site", TINHOI_WORKERS=1)
+    article = content / "2019" / "dua.md"
+    article.write_text(before, encoding="utf-8")
+    convert = TinhoiReader._convert_file
+
+    def saved_meanwhile(self, source_path):
+        if source_path.endswith("dua.md"):
+            article.write_text(after, encoding="utf-8")  # the editor saves while it is read
+        return convert(self, source_path)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(TinhoiReader, "_convert_file", saved_meanwhile)
+        tinhoi_build(content, tmp_path / "site", TINHOI_WORKERS=1)
+    article.write_text(before, encoding="utf-8")  # and undoes it
+    output = tinhoi_build(content, tmp_path / "site", TINHOI_WORKERS=1)
+    assert (output / "2019" / "ban-goc" / "index.html").is_file()
+    assert not (output / "2019" / "ban-sua").exists()
