@@ -246,6 +246,14 @@ def test_a_settings_change_renders_every_page(site, caplog):
                if isinstance(data, bytes))
 
 
+def test_how_articles_are_read_renders_no_page_again(site, caplog):
+    """The article snapshot and the number of converting processes change how the
+    articles are read, not what they are: every page is reused."""
+    _, (total, _) = build(site, "site", caplog)
+    _, counts = build(site, "site", caplog, TINHOI_SNAPSHOT=False, TINHOI_WORKERS=1)
+    assert counts == (0, total)
+
+
 def test_builds_with_other_settings_keep_their_own_memo(site, caplog):
     """The preview, ``make html`` and ``make publish`` differ in their settings: going
     from one to another and back renders nothing again.  ``RENDER_CACHE_KEEP`` memos are
