@@ -1,5 +1,7 @@
 """Searching as Vietnamese readers type: with and without tone marks, and without đ."""
 
+import time
+
 import pytest
 
 from tests.conftest import ARTEFACTS
@@ -89,3 +91,27 @@ def test_search_filters_by_event_type_and_year(browser, server):
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTEFACTS / "tim-kiem-loc.png"), full_page=True)
     page.close()
+
+
+def test_the_shards_are_merged_at_once_on_a_slow_link(browser, sharded_demo_server):
+    """Each shard's index is asked for without waiting for the others: on a link with
+    300 ms of latency, five shards merged one after the other took five round trips
+    before the first result."""
+    page = browser.new_page(viewport={"width": 390, "height": 900})
+    session = page.context.new_cdp_session(page)
+    session.send("Network.enable")
+    session.send("Network.emulateNetworkConditions", {
+        "offline": False, "latency": 300, "downloadThroughput": 200_000,
+        "uploadThroughput": 100_000})
+    asked = {}
+    page.on("request", lambda request: asked.setdefault(request.url, time.monotonic())
+            if "/phan-" in request.url and "/pagefind-entry.json" in request.url else None)
+    page.goto(sharded_demo_server + "/tim-kiem/?q=khuyen+hoc")
+    page.wait_for_function(
+        "() => { const s = document.getElementById('ket-qua-trang-thai').textContent;"
+        " return s && !s.startsWith('Đang'); }", timeout=60_000)
+    titles = page.eval_on_selector_all("#ket-qua h2 a", "links => links.map(a => a.textContent)")
+    page.close()
+    assert len(asked) >= 4 and len(titles) >= 10
+    # All asked within one round trip of the first (one after the other: 300 ms apart).
+    assert max(asked.values()) - min(asked.values()) < 0.3, asked

@@ -15,11 +15,11 @@ async function load() {
     pagefind = await import(bundle + "pagefind.js");
     // Favour whole-word matches over prefix matches ("thu" should not rank "thưởng" first).
     await pagefind.options({ baseUrl: root, ranking: { termSimilarity: 4.0 } });
-    // A large site's index comes in shards of whole years: merge the others in.
+    // A large site's index comes in shards of whole years: merge the others in, all at
+    // once (one round trip on a slow link, not one per shard; Pagefind keeps them in the
+    // order they are asked for, and they share the first bundle's WebAssembly).
     const shards = await fetch(bundle + "tinhoi-shards.json").then((r) => (r.ok ? r.json() : [])).catch(() => []);
-    for (const shard of shards) {
-      await pagefind.mergeIndex(new URL(shard, bundle).href, { baseUrl: root });
-    }
+    await Promise.all(shards.map((shard) => pagefind.mergeIndex(new URL(shard, bundle).href, { baseUrl: root })));
     await fillFilters();
   }
   return pagefind;
