@@ -18,11 +18,12 @@ from .files import write_atomically
 from .fingerprint import Fingerprinter, combine_attributes, identity
 from .forked import ForkedCall
 from .memory import release_page_memory
+from .states import ContentStates, links_free
 from .trace import read_attribute, whole_digest
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 8
+FORMAT_VERSION = 9
 # Pages or reads per pickle in the saved memo.
 SAVED_CHUNK = 2000
 # Settings that differ between two builds of the same site without changing any page:
@@ -36,6 +37,8 @@ VOLATILE_SETTINGS = frozenset({"OUTPUT_PATH", "TINHOI_NOW", "RENDER_PREVIOUS_OUT
 RELEASE_EVERY = 2000
 # Fewer stored reads than this are checked in one process (forking costs more).
 PARALLEL_READS = 4000
+# Fewer content objects than this have their states taken in one process.
+PARALLEL_STATES = 400
 # Pages recorded before every stored read is indexed (see ``RenderMemo._start_recording``).
 INDEX_ALL_AFTER = 1000
 LIBRARIES = ("pelican", "jinja2", "markupsafe", "babel")
@@ -179,6 +182,11 @@ def _shared_key(key):
 _forked = {"memo": None, "env": None}
 
 
+def _states_in_child(names):
+    """In a forked process: :meth:`RenderMemo._states_among` ``names``."""
+    return _forked["memo"]._states_among(names)
+
+
 def _stale_in_child(indices):
     """In a forked process: the stale ones among ``indices`` (see ``_stale_reads``)."""
     return sorted(_forked["memo"]._stale_among(_forked["env"], indices))
@@ -192,12 +200,18 @@ class RenderMemo:
     scope, digest)]``, the reads of content objects (``"g"``: some of an article's
     attributes, ``key`` ``(identity, names)``; ``"w"``: all of it, ``key`` its
     identity), shared by every page that made them (an article's card is read by
-    dozens of pages), so each is checked once per build.
+    dozens of pages), so each is checked once per build.  ``states``: ``{identity:
+    digest}`` of the state of each content object whose reads follow from its state
+    alone (see :mod:`.states`), as it was when the pages were last checked: the reads
+    of an object whose state is the same are not checked again.
     """
 
     def __init__(self, path, fingerprint):
         self.path, self.fingerprint = path, fingerprint
         self.pages, self.reads = {}, []
+        self.states = {}
+        self.settings = None  # the build's (set by the writer): its articles' settings
+        self._states_now = None  # this build's, taken before the first page is checked
         # ``{output name: (device, inode, size, mtime)}`` of each page's file when its
         # bytes were last known to be the memo's: a check reads the file only when not.
         self.files = {}
@@ -230,6 +244,7 @@ class RenderMemo:
                     reads.extend((kind, _shared_key(key), scope, digest)
                                  for kind, key, scope, digest in pickle.load(handle))
                 files = pickle.load(handle)
+                states = pickle.load(handle)
         except FileNotFoundError:
             if any(name.startswith(MEMO_PREFIX) for name in _listdir(os.path.dirname(self.path))):
                 logger.info("render: chưa có bộ nhớ trang cho giao diện, plugin và thiết lập "
@@ -240,6 +255,7 @@ class RenderMemo:
                            error)
             return
         self.pages, self.reads, self.files = pages, reads, files
+        self.states = {_shared_key(name): digest for name, digest in states.items()}
         _mark_used(self.path)
 
     def know_contents(self, context):
@@ -263,6 +279,8 @@ class RenderMemo:
         the same digest now, else ``None``."""
         if self.fingerprint is None:
             return None
+        if self._states_now is None:  # before any page of this build is rendered
+            self._states_now = self._current_states() if self.settings is not None else {}
         stored = self.pages.get(name)
         if not stored or stored[0] != template.name:
             return None
@@ -282,13 +300,50 @@ class RenderMemo:
             return None
         return output_digest
 
+    def _current_states(self):
+        """``{identity: digest}`` of the state of each content object of this build
+        whose reads follow from its state alone (see :mod:`.states`), half of them
+        taken in a forked process when there are many."""
+        names = list(self.contents)
+        if len(names) < PARALLEL_STATES or (os.cpu_count() or 1) < 2:
+            return self._states_among(names)
+        half = len(names) // 2
+        _forked.update(memo=self)
+        theirs = None
+        try:
+            theirs = ForkedCall(_states_in_child, names[half:], name="tinhoi-states")
+            states = self._states_among(names[:half])
+            found = theirs.result()
+            states.update(self._states_among(names[half:]) if found is None else found)
+        finally:
+            if theirs is not None:
+                theirs.stop()
+            _forked.update(memo=None)
+        return states
+
+    def _states_among(self, names):
+        """:meth:`_current_states` of the content objects ``names``."""
+        states, now = ContentStates(self.settings), {}
+        for name in names:
+            content = self.contents[name]
+            state = states.of(content)
+            # Only objects free of links are kept, so one whose state is kept already
+            # (the same body) need not be looked into again.
+            if state is not None and (self.states.get(name) == state or links_free(content)):
+                now[name] = state
+        return now
+
     def _stale_reads(self, env):
-        """The ids of the stored reads whose digest is not the same now, checked in two
-        processes when there are many (each read is some attributes of an article to read
-        and digest again: a second of a warm build of 2,000 articles)."""
+        """The ids of the stored reads whose digest is not the same now: the reads of
+        the content objects whose state changed (or that have none, see
+        :mod:`.states`), checked in two processes when there are many (each read is some
+        attributes of an article to read and digest again: after an edit, most of a
+        second of a build of 2,000 articles when every article's reads were checked)."""
+        same = {name for name, state in self._states_now.items()
+                if self.states.get(name) == state}
         # By scope, then by article: the attributes an article's reads share are read
         # once (see ``_stale_among``).
-        by_scope = sorted(range(len(self.reads)),
+        by_scope = sorted((i for i in range(len(self.reads)) if self._identity_of(i) not in same),
                           key=lambda i: (repr(self.reads[i][2]), self._identity_of(i)))
         if len(by_scope) < PARALLEL_READS or (os.cpu_count() or 1) < 2:
             return self._stale_among(env, by_scope)
@@ -507,11 +562,17 @@ class RenderMemo:
             pickle.dump(self.reads[start:start + SAVED_CHUNK], stream,
                         protocol=pickle.HIGHEST_PROTOCOL)
         pickle.dump(self.files, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(self.states, stream, protocol=pickle.HIGHEST_PROTOCOL)
 
     def save(self):
         """Write the memo atomically (a reader never sees half of it), unless it is the
         one on disk."""
-        if self.fingerprint is None or not self._dirty:
+        if self.fingerprint is None:
+            return
+        if self._states_now is not None and self._states_now != self.states:
+            # The stored reads are those of this build's states now (checked, or made).
+            self.states, self._dirty = self._states_now, True
+        if not self._dirty:
             return
         try:
             write_atomically(self.path, self._dump)

@@ -376,6 +376,7 @@ class RenderWriter(Writer):
                 else None
             self._memo = RenderMemo(memo_path(_cache_root(settings), fingerprint),
                                     fingerprint)
+            self._memo.settings = settings
             self._previous = os.path.abspath(settings.get("RENDER_PREVIOUS_OUTPUT")
                                              or self.output_path)
         if _site["context"] is not None:

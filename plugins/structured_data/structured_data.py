@@ -219,6 +219,12 @@ class JsonLd:
         """What this value renders as (for the render plugin's page reuse)."""
         return self.text
 
+    def state_fingerprint(self):
+        """What this value is made of (for the render plugin's digest of its article's
+        state, taken before any page is rendered): its article (by identity: its
+        state is the rest) and the text if made already, not the text made now."""
+        return self._article, self._text
+
 
 def add_structured_data(generators):
     """Put ``structured_data`` on every article, once every plugin has enriched them."""
