@@ -307,19 +307,8 @@ class RenderMemo:
         names = list(self.contents)
         if len(names) < PARALLEL_STATES or (os.cpu_count() or 1) < 2:
             return self._states_among(names)
-        half = len(names) // 2
-        _forked.update(memo=self)
-        theirs = None
-        try:
-            theirs = ForkedCall(_states_in_child, names[half:], name="tinhoi-states")
-            states = self._states_among(names[:half])
-            found = theirs.result()
-            states.update(self._states_among(names[half:]) if found is None else found)
-        finally:
-            if theirs is not None:
-                theirs.stop()
-            _forked.update(memo=None)
-        return states
+        return self._in_halves(names, self._states_among, _states_in_child, "tinhoi-states",
+                               env=None)
 
     def _states_among(self, names):
         """:meth:`_current_states` of the content objects ``names``."""
@@ -347,22 +336,27 @@ class RenderMemo:
                           key=lambda i: (repr(self.reads[i][2]), self._identity_of(i)))
         if len(by_scope) < PARALLEL_READS or (os.cpu_count() or 1) < 2:
             return self._stale_among(env, by_scope)
+        # Halves, each checking its run of articles with its own digests.
+        return self._in_halves(by_scope, lambda indices: self._stale_among(env, indices),
+                               _stale_in_child, "tinhoi-memo", env=env)
+
+    def _in_halves(self, items, here, child, name, env):
+        """``here(items)`` (a set or dict) for the first half of ``items``, and for the
+        second half ``child(second half)`` in a forked process meanwhile (which sees this
+        memo and ``env``); a process that dies leaves its half to this one."""
+        half = len(items) // 2
         _forked.update(memo=self, env=env)
-        # Halves, each checking its run of articles with its own digests (a process that
-        # dies leaves its half to this one).
-        half = len(by_scope) // 2
         theirs = None
         try:
-            theirs = ForkedCall(_stale_in_child, by_scope[half:], name="tinhoi-memo")
-            stale = self._stale_among(env, by_scope[:half])
-            checked = theirs.result()
-            stale.update(self._stale_among(env, by_scope[half:]) if checked is None
-                         else checked)
+            theirs = ForkedCall(child, items[half:], name=name)
+            found = here(items[:half])
+            done = theirs.result()
+            found.update(here(items[half:]) if done is None else done)
         finally:
             if theirs is not None:
                 theirs.stop()
             _forked.update(memo=None, env=None)
-        return stale
+        return found
 
     def _identity_of(self, index):
         kind, key = self.reads[index][:2]

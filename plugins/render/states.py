@@ -26,9 +26,6 @@ holds anything else (an object without attributes, a ``repr`` naming an address,
 cycle through plain objects) has no digest: that article's reads are checked as before.
 """
 
-import datetime
-import decimal
-import fractions
 import hashlib
 import marshal
 import re
@@ -38,7 +35,7 @@ from pelican.contents import Content
 from pelican.settings import DEFAULT_CONFIG
 from pelican.urlwrappers import URLWrapper
 
-from .fingerprint import SKIPPED_ATTRIBUTES, identity
+from .fingerprint import PICKLED_BY_REPR, SKIPPED_ATTRIBUTES, code_digest, identity
 
 # What a content object's state leaves out: the build's settings (checked to be those)
 # and context (which only the links in its body read, see :func:`links_free`).
@@ -46,9 +43,8 @@ CONTENT_SKIPPED = frozenset({"settings", "_context"})
 # The exact types marshal writes as they are (format 2: no references back, so equal
 # values give equal bytes whichever of them are one object).
 ATOMS = frozenset({str, bytes, int, float, bool, type(None), complex})
-# Values written by their type and ``repr``.
-BY_REPR = (datetime.date, datetime.time, datetime.timedelta, datetime.tzinfo,
-           decimal.Decimal, fractions.Fraction, re.Pattern)
+# Values written by their type and ``repr`` (as the pages' digests take them).
+BY_REPR = (*PICKLED_BY_REPR, re.Pattern)
 # With Pelican's own pattern for links to other content (``{filename}``, ``|static|``…),
 # a body can hold one only where a quoted attribute value starts with ``{`` or ``|``.
 DEFAULT_LINK_PATTERN = DEFAULT_CONFIG["INTRASITE_LINK_REGEX"]
@@ -129,7 +125,7 @@ class ContentStates:
             return (type(value).__qualname__, self._plain(
                 dict(value) if isinstance(value, dict) else list(value)))
         if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, type)):
-            return ("code", getattr(value, "__module__", None), value.__qualname__)
+            return ("code", code_digest(value))  # by its code, as the pages' digests
         return ("object", self._object_digest(value))
 
     def _object_digest(self, obj):
