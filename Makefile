@@ -12,6 +12,9 @@ PREVIEW ?= .cache/xem-truoc
 HOST ?= 127.0.0.1
 PORT ?= 8000
 N ?= 2000
+# make test: the tests in one process per core, each test file in one process (its
+# fixtures made once)
+PYTEST_ARGS ?= -n auto --dist loadfile
 
 # make new
 TITLE ?=

@@ -2,7 +2,7 @@
 small change that this machine's noise cannot hide.
 
     python bench/instructions.py --articles 300 [--processes 1] [--against REV] [--top 15]
-                                 [--scenario cold|full|edit]
+                                 [--scenario cold|full|edit[,…]]
 
 Wall and CPU times here vary by up to 50% from one hour to the next, so a change saving
 3% of a build cannot be seen in them; the number of instructions a build executes varies
@@ -19,10 +19,12 @@ this tree's), and prints both counts and their ratio.  ``--scenario full`` count
 a second build with nothing changed that goes through everything (``tinhoi build
 --full``: every article from the content cache, every page checked), and ``--scenario
 edit`` a second build after one sentence was added to one article; the first build is
-not counted.
+not counted.  Several scenarios (``--scenario cold,full``) are counted in one run, each
+on a corpus of its own, and printed one after the other.
 
-A build of 300 articles takes about three minutes under callgrind (two builds run at
-once with ``--against``).  Needs valgrind (Debian's ``valgrind`` package).
+A build of 300 articles takes about three minutes under callgrind; the counted builds
+run two at a time (callgrind runs a process on one core).  Needs valgrind (Debian's
+``valgrind`` package).
 """
 
 import argparse
@@ -125,6 +127,20 @@ def report(name, counted, top):
     return total
 
 
+SCENARIOS = ("cold", "full", "edit")
+
+
+def scenarios(text):
+    """The scenarios named in ``text`` (``cold,full``), in order, each once."""
+    named = list(dict.fromkeys(name.strip() for name in text.split(",") if name.strip()))
+    unknown = [name for name in named if name not in SCENARIOS]
+    if unknown or not named:
+        raise argparse.ArgumentTypeError(
+            f"unknown scenario {', '.join(unknown) or repr(text)} "
+            f"(known: {', '.join(SCENARIOS)})")
+    return named
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -132,7 +148,8 @@ def main():
     parser.add_argument("--processes", type=int, choices=(1, 2), default=1)
     parser.add_argument("--against", metavar="REV", help="also count a git revision's build")
     parser.add_argument("--top", type=int, default=15)
-    parser.add_argument("--scenario", choices=("cold", "full", "edit"), default="cold")
+    parser.add_argument("--scenario", type=scenarios, default=["cold"],
+                        help="cold, full or edit, or several: cold,full")
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed (Debian: apt-get install valgrind)")
@@ -142,22 +159,28 @@ def main():
         base = Path(folder)
         then = checkout(args.against, Path(tempfile.mkdtemp(dir=folder))) \
             if args.against else None
-        generate(base / "now", args.articles, 0)
-        jobs = [("this tree", base / "now", ROOT)]
-        if then is not None:
-            shutil.copytree(base / "now" / "content", base / "then" / "content")
-            jobs.append((args.against, base / "then", then))
+        generate(base / "corpus", args.articles, 0)
+        trees = [("this tree", ROOT)] + ([(args.against, then)] if then is not None else [])
+        jobs = []  # (scenario, name, work folder, tree): a corpus of its own for each
+        for scenario in args.scenario:
+            for name, tree in trees:
+                work = base / f"{scenario}-{len(jobs)}"
+                shutil.copytree(base / "corpus" / "content", work / "content")
+                jobs.append((scenario, name, work, tree))
         print(f"articles: {args.articles}  processes: {args.processes}  "
-              f"scenario: {args.scenario}", flush=True)
-        # Both builds at once: one core each (callgrind runs a process on one core).
-        with concurrent.futures.ThreadPoolExecutor(len(jobs)) as pool:
-            futures = [pool.submit(counted_build, work, tree, args.processes, args.scenario)
-                       for _, work, tree in jobs]
+              f"scenario: {','.join(args.scenario)}", flush=True)
+        # Two builds at once: one core each (callgrind runs a process on one core).
+        with concurrent.futures.ThreadPoolExecutor(min(2, len(jobs))) as pool:
+            futures = [pool.submit(counted_build, work, tree, args.processes, scenario)
+                       for scenario, _, work, tree in jobs]
             results = [future.result() for future in futures]
-        totals = [report(name, counted, args.top)
-                  for (name, _, _), counted in zip(jobs, results, strict=True)]
-        if len(totals) == 2 and totals[1]:
-            print(f"this tree / {args.against}: {totals[0] / totals[1]:.4f}")
+        for scenario in args.scenario:
+            if len(args.scenario) > 1:
+                print(f"scenario: {scenario}")
+            totals = [report(name, counted, args.top) for (of, name, _, _), counted
+                      in zip(jobs, results, strict=True) if of == scenario]
+            if len(totals) == 2 and totals[1]:
+                print(f"this tree / {args.against}: {totals[0] / totals[1]:.4f}")
 
 
 if __name__ == "__main__":

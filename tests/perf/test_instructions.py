@@ -10,22 +10,40 @@ import pytest
 from tests.conftest import ROOT
 from tests.perf import run_bench_script
 
+needs_valgrind = pytest.mark.skipif(shutil.which("valgrind") is None,
+                                    reason="valgrind is not installed")
 
-@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed")
-def test_instruction_counts_of_one_tree_built_twice_agree_closely():
-    output = run_bench_script("instructions.py", "--articles", "6", "--top", "2",
-                              "--against", "HEAD")
-    totals = [int(total.replace(",", "")) for total in
-              re.findall(r"^(?:this tree|HEAD): ([\d,]+) instructions", output, re.MULTILINE)]
-    assert len(totals) == 2 and all(total > 10**9 for total in totals)  # a whole build
-    ratio = float(re.search(r"^this tree / HEAD: ([\d.]+)$", output, re.MULTILINE).group(1))
+
+@pytest.fixture(scope="module")
+def counted():
+    """One run of the script counting a cold and a second build of this tree and of HEAD
+    (four builds under callgrind, two at a time: each takes a minute), by scenario:
+    ``{scenario: {tree: instructions}}``, with the ratios and the whole output."""
+    output = run_bench_script("instructions.py", "--articles", "4", "--top", "2",
+                              "--against", "HEAD", "--scenario", "cold,full")
+    blocks = re.split(r"^scenario: (cold|full)$", output, flags=re.MULTILINE)[1:]
+    found = {}
+    for scenario, block in zip(blocks[::2], blocks[1::2], strict=True):
+        totals = {tree: int(total.replace(",", "")) for tree, total in
+                  re.findall(r"^(this tree|HEAD): ([\d,]+) instructions", block, re.MULTILINE)}
+        ratio = re.search(r"^this tree / HEAD: ([\d.]+)$", block, re.MULTILINE)
+        found[scenario] = {"totals": totals, "ratio": ratio and float(ratio.group(1)),
+                           "text": block}
+    return found
+
+
+@needs_valgrind
+def test_instruction_counts_of_one_tree_built_twice_agree_closely(counted):
+    cold = counted["cold"]
+    assert set(cold["totals"]) == {"this tree", "HEAD"}
+    assert all(total > 10**9 for total in cold["totals"].values())  # a whole build
     # The same code (the tree is HEAD's, or a commit's edits away): the measure is steady
     # to well under the few per cent a change is measured by.
-    assert 0.97 < ratio < 1.03
-    assert "_PyEval_EvalFrameDefault" in output  # the functions with the most instructions
+    assert 0.97 < cold["ratio"] < 1.03
+    assert "_PyEval_EvalFrameDefault" in cold["text"]  # the functions with the most instructions
 
 
-@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed")
+@needs_valgrind
 def test_an_unknown_revision_is_refused_with_its_name():
     done = subprocess.run([sys.executable, str(ROOT / "bench" / "instructions.py"),
                            "--articles", "3", "--against", "khong-co-ban-nay"],
@@ -35,16 +53,18 @@ def test_an_unknown_revision_is_refused_with_its_name():
     assert "Traceback" not in done.stderr
 
 
-@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed")
-def test_a_second_build_is_counted_without_the_first():
-    def total(scenario):
-        output = run_bench_script("instructions.py", "--articles", "4", "--top", "0",
-                                  "--scenario", scenario)
-        assert f"scenario: {scenario}" in output
-        return int(re.search(r"^this tree: ([\d,]+) instructions", output,
-                             re.MULTILINE).group(1).replace(",", ""))
-
-    cold, full = total("cold"), total("full")
+@needs_valgrind
+def test_a_second_build_is_counted_without_the_first(counted):
+    cold, full = (counted[scenario]["totals"]["this tree"] for scenario in ("cold", "full"))
     # The second build goes through everything (it is not skipped as unchanged: a tenth
     # of a cold build's instructions at most would be), from the caches.
     assert cold * 0.3 < full < cold
+
+
+def test_scenarios_are_checked_before_anything_is_built():
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "instructions.py"),
+                           "--articles", "3", "--scenario", "cold,tiepdo"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2
+    assert "unknown scenario tiepdo (known: cold, full, edit)" in done.stderr
+    assert "Traceback" not in done.stderr
