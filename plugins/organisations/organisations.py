@@ -26,7 +26,9 @@ so the render plugin renders it again only when a name, an address or a count ch
 Pages (written by :class:`OrganisationsGenerator`):
 ``organisations.html`` — the index, in Vietnamese alphabetical order with event counts;
 ``organisation.html`` — one organisation: its events, newest first, with its
-role in each (paginated as ``entries``).
+role in each (paginated as ``entries``: ``{"article", "roles"}`` dicts, the event read
+from the article, so that a page's listing is digested by its articles' identities and
+roles, not by a copy of each event: see the render plugin).
 
 Settings (defaults in ``DEFAULTS``):
 ``ORGANISATIONS_ALIASES`` (``{}``) — ``{"other name": "canonical name"}``,
@@ -96,7 +98,7 @@ class Organisation:
         self.slug = slug
         self.url = settings["ORGANISATIONS_PAGE_URL"].format(slug=slug)
         self.save_as = settings["ORGANISATIONS_PAGE_SAVE_AS"].format(slug=slug)
-        # [{"article", "event", "roles"}], newest event first.
+        # [{"article", "roles"}], newest event (``article.event``) first.
         self.entries = []
 
     @property
@@ -270,8 +272,7 @@ def collect_organisations(generator):
         for entry in article.organisations:
             organisation = registry.get(collation.fold_with_aliases(entry["names"][0], aliases))
             if organisation is not None:
-                organisation.entries.append(
-                    {"article": article, "event": article.event, "roles": entry["roles"]})
+                organisation.entries.append({"article": article, "roles": entry["roles"]})
     organisations = list(registry.values())
     for organisation in organisations:
         organisation.entries.sort(key=_entry_order, reverse=True)
@@ -289,7 +290,7 @@ def index_entries(organisations):
 
 def _entry_order(entry):
     article = entry["article"]
-    return (entry["event"].get("date") or article.date, article.date, article.slug)
+    return ((article.event or {}).get("date") or article.date, article.date, article.slug)
 
 
 class OrganisationsGenerator(Generator):
