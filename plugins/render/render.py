@@ -243,6 +243,7 @@ class RenderWriter(Writer):
         # processes are forked, so that each process inherits their digests.
         self._names_read = set()
         self._previous = None  # the folder of the last build's pages
+        self._elsewhere = False  # whether it is another folder than the output
         self._checked = 0
         self._flushed = False
         self._batch = int(self.settings.get("RENDER_BATCH") or DEFAULTS["RENDER_BATCH"])
@@ -379,10 +380,15 @@ class RenderWriter(Writer):
             self._memo.settings = settings
             self._previous = os.path.abspath(settings.get("RENDER_PREVIOUS_OUTPUT")
                                              or self.output_path)
-        if _site["context"] is not None:
-            self._memo.know_contents(_site["context"])
+            self._elsewhere = self._previous != os.path.abspath(self.output_path)
+        context = _site["context"]
+        # Once: every generator's context is complete before the first page is asked
+        # for, and what the memo looks up in it (the content objects whose reads are
+        # checked) is taken before the first page is checked.
+        if context is not None and self._memo.context is not context:
+            self._memo.know_contents(context)
             if not self._shared:
-                self._shared = list(_site["context"].values())
+                self._shared = list(context.values())
                 for fingerprinter in (self._fingerprinter, self._memo.fingerprinter):
                     fingerprinter.share(self._shared)
         return self._memo
@@ -408,7 +414,7 @@ class RenderWriter(Writer):
         old = os.path.join(self._previous, *job.name.split("/"))
         if not memo.same_file(job.name, old, digest):
             return False
-        if os.path.abspath(old) != os.path.abspath(job.path):
+        if self._elsewhere:  # the last build's pages are not in this build's output
             os.makedirs(os.path.dirname(job.path), exist_ok=True)
             _remove(job.path)
             try:
