@@ -23,7 +23,7 @@ from .trace import read_attribute, whole_digest
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 9
+FORMAT_VERSION = 10
 # Pages or reads per pickle in the saved memo.
 SAVED_CHUNK = 2000
 # Settings that differ between two builds of the same site without changing any page:
@@ -203,13 +203,19 @@ class RenderMemo:
     dozens of pages), so each is checked once per build.  ``states``: ``{identity:
     digest}`` of the state of each content object whose reads follow from its state
     alone (see :mod:`.states`), as it was when the pages were last checked: the reads
-    of an object whose state is the same are not checked again.
+    of an object whose state is the same are not checked again.  ``calls``: ``{digest
+    of a call of the writer's write_file: (names Pelican gave its pages, (context
+    name, …) its pages read from the site's context, digest of their values)}`` (see
+    ``RenderWriter._reuse_call``).
     """
 
     def __init__(self, path, fingerprint):
         self.path, self.fingerprint = path, fingerprint
         self.pages, self.reads = {}, []
         self.states = {}
+        self.calls = {}
+        # ``{context name: digest}`` of the names the page last found unchanged read.
+        self.last_names = None
         self.settings = None  # the build's (set by the writer): its articles' settings
         self._states_now = None  # this build's, taken before the first page is checked
         # ``{output name: (device, inode, size, mtime)}`` of each page's file when its
@@ -245,6 +251,7 @@ class RenderMemo:
                                  for kind, key, scope, digest in pickle.load(handle))
                 files = pickle.load(handle)
                 states = pickle.load(handle)
+                calls = pickle.load(handle)
         except FileNotFoundError:
             if any(name.startswith(MEMO_PREFIX) for name in _listdir(os.path.dirname(self.path))):
                 logger.info("render: chưa có bộ nhớ trang cho giao diện, plugin và thiết lập "
@@ -254,7 +261,7 @@ class RenderMemo:
             logger.warning("render: bộ nhớ trang %s hỏng (%s); dựng lại mọi trang", self.path,
                            error)
             return
-        self.pages, self.reads, self.files = pages, reads, files
+        self.pages, self.reads, self.files, self.calls = pages, reads, files, calls
         self.states = {_shared_key(name): digest for name, digest in states.items()}
         _mark_used(self.path)
 
@@ -279,26 +286,58 @@ class RenderMemo:
         the same digest now, else ``None``."""
         if self.fingerprint is None:
             return None
-        if self._states_now is None:  # before any page of this build is rendered
-            self._states_now = self._current_states() if self.settings is not None else {}
+        self._take_states()
         stored = self.pages.get(name)
         if not stored or stored[0] != template.name:
             return None
         template_name, (keys, was), read_ids, output_digest = stored
         globals_ = template.environment.globals
         digest = self.fingerprinter.digest
-        now = _names_digest(keys, [digest(localcontext[key] if key in localcontext
-                                          else globals_.get(key, missing)) for key in keys])
+        digests = [digest(localcontext[key] if key in localcontext
+                          else globals_.get(key, missing)) for key in keys]
+        now = _names_digest(keys, digests)
         if now is None or now != was:
             logger.debug("render: %s changed (a context name among %s)", name, keys)
             return None
+        if not self._reads_unchanged(name, read_ids, template.environment):
+            return None
+        self.last_names = dict(zip(keys, digests, strict=True))
+        return output_digest
+
+    def reusable(self, name, template):
+        """The digest of the last bytes of page ``name`` if it was made with ``template``
+        and none of the content objects' attributes it read changed, else ``None``; its
+        context names are not checked (the caller knows they are the same)."""
+        if self.fingerprint is None:
+            return None
+        self._take_states()
+        stored = self.pages.get(name)
+        if not stored or stored[0] != template.name:
+            return None
+        if not self._reads_unchanged(name, stored[2], template.environment):
+            return None
+        return stored[3]
+
+    def names_digest(self, keys, context, env):
+        """The digest of the values of the context names ``keys`` in ``context`` (or
+        ``env``'s globals), as a page's are digested (``None`` if one has none)."""
+        globals_ = env.globals
+        digest = self.fingerprinter.digest
+        return _names_digest(keys, [digest(context[key] if key in context
+                                           else globals_.get(key, missing)) for key in keys])
+
+    def _take_states(self):
+        if self._states_now is None:  # before any page of this build is rendered
+            self._states_now = self._current_states() if self.settings is not None else {}
+
+    def _reads_unchanged(self, name, read_ids, env):
         if self._stale is None:
-            self._stale = self._stale_reads(template.environment)
+            self._stale = self._stale_reads(env)
         if not self._stale.isdisjoint(read_ids):
             logger.debug("render: %s changed (%s)", name,
                          [self.reads[i][:2] for i in read_ids if i in self._stale][:3])
-            return None
-        return output_digest
+            return False
+        return True
 
     def _current_states(self):
         """``{identity: digest}`` of the state of each content object of this build
@@ -513,6 +552,12 @@ class RenderMemo:
         kind, _, _, digest = self.reads[index]
         return digest if kind == "g" else None
 
+    def keep_calls(self, calls):
+        """Keep ``calls`` (``{key: entry}``, see the class) as this build's, those of
+        the last build the writer did not make again forgotten."""
+        if calls != self.calls:
+            self.calls, self._dirty = calls, True
+
     def forget_except(self, names):
         """Drop the pages this build did not write, and the reads no page refers to."""
         if any(name not in names for name in self.pages):
@@ -557,6 +602,7 @@ class RenderMemo:
                         protocol=pickle.HIGHEST_PROTOCOL)
         pickle.dump(self.files, stream, protocol=pickle.HIGHEST_PROTOCOL)
         pickle.dump(self.states, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(self.calls, stream, protocol=pickle.HIGHEST_PROTOCOL)
 
     def save(self):
         """Write the memo atomically (a reader never sees half of it), unless it is the

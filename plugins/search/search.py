@@ -481,6 +481,11 @@ def ask_for_complete_shards(path, **_):
             write_queued.send("search")
 
 
+# It reads only the page's path: the render plugin may announce a page it put in place
+# without making its context (see the render plugin's ``RenderWriter._reuse_call``).
+ask_for_complete_shards.reads_path_only = True
+
+
 def index_written_shards(sender, output_path=None, **_):
     """A batch of pages is written: start indexing the foreseen shards now complete."""
     if _early["output"] is None or output_path != _early["output"]:
