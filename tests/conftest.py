@@ -191,3 +191,15 @@ def browser():
 
 
 ARTEFACTS = ROOT / "artefacts"
+
+
+# -- order ------------------------------------------------------------------------------
+
+# Test files that take minutes (four builds under callgrind) go first: with one process
+# per core (``make test``), the other files run beside them, not after them.
+SLOW_FIRST = ("tests/perf/test_instructions.py",)
+
+
+def pytest_collection_modifyitems(items):
+    """Put the tests of :data:`SLOW_FIRST` first, the others in their order."""
+    items.sort(key=lambda item: not item.nodeid.startswith(SLOW_FIRST))

@@ -252,6 +252,9 @@ class RenderMemo:
                 files = pickle.load(handle)
                 states = pickle.load(handle)
                 calls = pickle.load(handle)
+                if type(calls) is not dict or not all(
+                        type(entry) is tuple and len(entry) == 3 for entry in calls.values()):
+                    raise ValueError("the calls kept are not (names, keys, digest)")
         except FileNotFoundError:
             if any(name.startswith(MEMO_PREFIX) for name in _listdir(os.path.dirname(self.path))):
                 logger.info("render: chưa có bộ nhớ trang cho giao diện, plugin và thiết lập "
@@ -317,14 +320,6 @@ class RenderMemo:
         if not self._reads_unchanged(name, stored[2], template.environment):
             return None
         return stored[3]
-
-    def names_digest(self, keys, context, env):
-        """The digest of the values of the context names ``keys`` in ``context`` (or
-        ``env``'s globals), as a page's are digested (``None`` if one has none)."""
-        globals_ = env.globals
-        digest = self.fingerprinter.digest
-        return _names_digest(keys, [digest(context[key] if key in context
-                                           else globals_.get(key, missing)) for key in keys])
 
     def _take_states(self):
         if self._states_now is None:  # before any page of this build is rendered

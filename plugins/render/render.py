@@ -296,8 +296,9 @@ class RenderWriter(Writer):
         self._flushed = False
         self._batch = int(self.settings.get("RENDER_BATCH") or DEFAULTS["RENDER_BATCH"])
         self._call = None  # the call of write_file whose pages are being asked for
-        self._calls = {}  # {key: entry} of this build's calls, for the next build
-        self._path_only = None  # whether content_written's receivers read the path only
+        # {key: _Call, or the entry of a call reused whole, or None} of this build's calls
+        self._calls = {}
+        self._owners = {}  # {output name: key of the call that wrote it last (or None)}
         _site["writer"] = self
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None,
@@ -351,22 +352,17 @@ class RenderWriter(Writer):
         context: its arguments, the lists it paginates and its keyword arguments (the
         same list or article, read by many calls, is digested once)."""
         digest = memo.fingerprinter.digest
-        parts = [digest(fixed)]
-        for mapping in (paginated, kwargs):
-            for item in mapping.items():
-                parts += map(digest, item)
-        return combine_attributes(parts)
+        return combine_attributes([digest(fixed), *(
+            combine_attributes([part for item in mapping.items() for part in map(digest, item)])
+            for mapping in (paginated, kwargs))])
 
     def _receivers_read_path_only(self):
         """Whether every receiver of ``content_written`` says it reads only the path
         (``receiver.reads_path_only = True``): the pages of a call reused whole are
         announced without the context Pelican would have made for them."""
-        if self._path_only is None:
-            receivers = [receiver() if isinstance(receiver, weakref.ref) else receiver
-                         for receiver in signals.content_written.receivers.values()]
-            self._path_only = all(getattr(receiver, "reads_path_only", False)
-                                  for receiver in receivers)
-        return self._path_only
+        receivers = [receiver() if isinstance(receiver, weakref.ref) else receiver
+                     for receiver in signals.content_written.receivers.values()]
+        return all(getattr(receiver, "reads_path_only", False) for receiver in receivers)
 
     def _reuse_call(self, call, template, context, relative_urls, override_output):
         """Put every page of ``call`` in place at once, as the last build wrote them, when
@@ -400,33 +396,48 @@ class RenderWriter(Writer):
                 pages.append((raw, path, name, old))
         finally:
             self._seconds += time.perf_counter() - started
+        whole = True
         for raw, path, name, old in pages:
             if relative_urls:
                 context["localsiteurl"] = path_to_url(get_relative_path(raw))
             if self._claim(path, override_output):
+                self._jobs.pop(path, None)  # a page queued for the file is overridden
+                self._owners[name] = call.key
                 self._link_old(old, path)
                 self._names.add(name)
                 self._reused += 1
                 self._reused_whole += 1
+            else:  # kept another call's page: this call is not reused whole next time
+                whole = False
             writer_logger.info('Writing "%s"', path)
             signals.content_written.send(path, context=None)
-        self._calls[call.key] = entry
+        self._calls[call.key] = entry if whole else None
         logger.debug("render: %d page(s) of %s kept whole", len(pages), raw_names[0])
+        # The digests of the calls' lists are let go as those of checked pages are.
+        if (self._checked + len(pages)) // self._batch != self._checked // self._batch:
+            memo.fingerprinter.forget()
+        self._checked += len(pages)
         return True
 
     def _keep_calls(self):
         """Give the memo the calls whose pages can be reused whole next time."""
         calls = {}
         for key, entry in self._calls.items():
+            if entry is None:
+                continue
             if isinstance(entry, _Call):
+                names = [name for name, _ in entry.pages]
                 entry = entry.entry(self._memo)
-            elif any(_relative(sanitised_join(self.output_path, raw), self.output_path)
-                     .replace(os.sep, "/") not in self._memo.pages for raw in entry[0]):
-                entry = None
-            if entry is not None:
+            else:
+                names = [_relative(sanitised_join(self.output_path, raw), self.output_path)
+                         .replace(os.sep, "/") for raw in entry[0]]
+            # Each page is still the call's own (none written over by a later call), so
+            # the page kept in the memo under its name is the one this call made.
+            if entry is not None and all(self._owners.get(name) == key and
+                                         name in self._memo.pages for name in names):
                 calls[key] = entry
         self._memo.keep_calls(calls)
-        self._calls = {}
+        self._calls, self._owners = {}, {}
 
     def _open_w(self, filename, encoding, override=False):
         job, self._pending = self._pending, None
@@ -439,6 +450,7 @@ class RenderWriter(Writer):
             job.path = filename
             job.name = _relative(filename, self.output_path).replace(os.sep, "/")
             self._jobs.pop(filename, None)
+            self._owners[job.name] = job.call.key if job.call is not None else None
             if job.call is not None:
                 job.call.pages.append((job.name, job.localcontext.get("output_file")))
                 self._calls[job.call.key] = job.call
