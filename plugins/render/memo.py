@@ -284,9 +284,10 @@ class RenderMemo:
                     if name:
                         self.contents.setdefault(name, item)
 
-    def unchanged(self, name, template, localcontext):
+    def unchanged(self, name, template, localcontext, scope):
         """The digest of the last bytes of page ``name`` if every read it made gives
-        the same digest now, else ``None``."""
+        the same digest now, else ``None`` (``scope``: the site's ``localsiteurl`` the
+        page is rendered with)."""
         if self.fingerprint is None:
             return None
         self._take_states()
@@ -302,22 +303,22 @@ class RenderMemo:
         if now is None or now != was:
             logger.debug("render: %s changed (a context name among %s)", name, keys)
             return None
-        if not self._reads_unchanged(name, read_ids, template.environment):
+        if not self._reads_unchanged(name, read_ids, template.environment, scope):
             return None
         self.last_names = dict(zip(keys, digests, strict=True))
         return output_digest
 
-    def reusable(self, name, template):
+    def reusable(self, name, template, scope):
         """The digest of the last bytes of page ``name`` if it was made with ``template``
-        and none of the content objects' attributes it read changed, else ``None``; its
-        context names are not checked (the caller knows they are the same)."""
+        and none of the content objects' attributes it read (in ``scope``) changed, else
+        ``None``; its context names are not checked (the caller knows they are the same)."""
         if self.fingerprint is None:
             return None
         self._take_states()
         stored = self.pages.get(name)
         if not stored or stored[0] != template.name:
             return None
-        if not self._reads_unchanged(name, stored[2], template.environment):
+        if not self._reads_unchanged(name, stored[2], template.environment, scope):
             return None
         return stored[3]
 
@@ -325,7 +326,13 @@ class RenderMemo:
         if self._states_now is None:  # before any page of this build is rendered
             self._states_now = self._current_states() if self.settings is not None else {}
 
-    def _reads_unchanged(self, name, read_ids, env):
+    def _reads_unchanged(self, name, read_ids, env, scope):
+        # A page's reads were made in its scope: in another (the site's localsiteurl left
+        # by another page before it), an article's body gives other relative links.
+        if read_ids and self.reads[read_ids[0]][2] != scope:
+            logger.debug("render: %s changed (read in scope %r, now %r)", name,
+                         self.reads[read_ids[0]][2], scope)
+            return False
         if self._stale is None:
             self._stale = self._stale_reads(env)
         if not self._stale.isdisjoint(read_ids):

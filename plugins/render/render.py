@@ -386,10 +386,14 @@ class RenderWriter(Writer):
                                    for key in keys]) != was:
                 return False
             pages = []
+            site = _site["context"]
             for raw in raw_names:
                 path = sanitised_join(self.output_path, raw)
                 name = _relative(path, self.output_path).replace(os.sep, "/")
-                page_digest = memo.reusable(name, template)
+                # The site's localsiteurl the page would be rendered with (see _Job).
+                scope = path_to_url(get_relative_path(raw)) if relative_urls and \
+                    context is site else (site.get("localsiteurl") if site is not None else None)
+                page_digest = memo.reusable(name, template, scope)
                 old = os.path.join(self._previous, *name.split("/"))
                 if page_digest is None or not memo.same_file(name, old, page_digest):
                     return False
@@ -606,7 +610,7 @@ class RenderWriter(Writer):
     def _reuse_unchanged(self, job, memo):
         patch_environment(job.template.environment)
         job.restore_siteurl()  # as for rendering
-        digest = memo.unchanged(job.name, job.template, job.localcontext)
+        digest = memo.unchanged(job.name, job.template, job.localcontext, job.siteurl)
         if digest is None:
             return False
         old = os.path.join(self._previous, *job.name.split("/"))

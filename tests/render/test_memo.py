@@ -150,3 +150,21 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_nothing_beside_it(tmp_path
         write_atomically(str(path), fails)
     assert path.read_bytes() == b"cu"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["memo-abc.pickle"]
+
+
+def test_a_page_is_reused_only_in_the_scope_its_reads_were_made_in(tmp_path):
+    """An article's body gives links relative to the site's localsiteurl: a page
+    rendered with another one (left by another page before it, as Pelican's period
+    archives are) may show other links from the same reads, and is not reused."""
+    memo = RenderMemo(str(tmp_path / "memo.pickle"), "fingerprint")
+    page = tmp_path / "p.html"
+    page.write_text("p")
+    memo.record("p.html", "period_archives.html", [("g", TITLE, b"title")], b"bytes", "..",
+                page)
+    memo._states_now, memo._stale = {}, set()  # every read the same (tested above)
+
+    class Template:
+        name, environment = "period_archives.html", None
+
+    assert memo.reusable("p.html", Template, "..") == b"bytes"
+    assert memo.reusable("p.html", Template, "../..") is None
