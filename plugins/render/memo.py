@@ -288,11 +288,8 @@ class RenderMemo:
         """The digest of the last bytes of page ``name`` if every read it made gives
         the same digest now, else ``None`` (``scope``: the site's ``localsiteurl`` the
         page is rendered with)."""
-        if self.fingerprint is None:
-            return None
-        self._take_states()
-        stored = self.pages.get(name)
-        if not stored or stored[0] != template.name:
+        stored = self._stored_page(name, template)
+        if stored is None:
             return None
         template_name, (keys, was), read_ids, output_digest = stored
         globals_ = template.environment.globals
@@ -312,19 +309,21 @@ class RenderMemo:
         """The digest of the last bytes of page ``name`` if it was made with ``template``
         and none of the content objects' attributes it read (in ``scope``) changed, else
         ``None``; its context names are not checked (the caller knows they are the same)."""
-        if self.fingerprint is None:
-            return None
-        self._take_states()
-        stored = self.pages.get(name)
-        if not stored or stored[0] != template.name:
-            return None
-        if not self._reads_unchanged(name, stored[2], template.environment, scope):
+        stored = self._stored_page(name, template)
+        if stored is None or not self._reads_unchanged(name, stored[2], template.environment,
+                                                       scope):
             return None
         return stored[3]
 
-    def _take_states(self):
+    def _stored_page(self, name, template):
+        """The last build's page ``name`` if it was made with ``template``, else ``None``
+        (the states of this build's content objects are taken first, once)."""
+        if self.fingerprint is None:
+            return None
         if self._states_now is None:  # before any page of this build is rendered
             self._states_now = self._current_states() if self.settings is not None else {}
+        stored = self.pages.get(name)
+        return stored if stored and stored[0] == template.name else None
 
     def _reads_unchanged(self, name, read_ids, env, scope):
         # A page's reads were made in its scope: in another (the site's localsiteurl left
