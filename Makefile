@@ -13,8 +13,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 N ?= 2000
 # make test: the tests in one process per core, each test file in one process (its
-# fixtures made once)
-PYTEST_ARGS ?= -n auto --dist loadfile
+# fixtures made once), in the order tests/conftest.py gives them (the slowest first)
+PYTEST_ARGS ?= -n auto --dist loadfile --no-loadscope-reorder
 
 # make new
 TITLE ?=

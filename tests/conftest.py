@@ -1,5 +1,6 @@
 """Shared fixtures: build a real site with Pelican into a temporary folder."""
 
+import collections
 import os
 import shutil
 import sys
@@ -196,10 +197,15 @@ ARTEFACTS = ROOT / "artefacts"
 # -- order ------------------------------------------------------------------------------
 
 # Test files that take minutes (four builds under callgrind) go first: with one process
-# per core (``make test``), the other files run beside them, not after them.
+# per core (``make test``, which keeps this order: ``--no-loadscope-reorder``), the other
+# files run beside them, not after them.
 SLOW_FIRST = ("tests/perf/test_instructions.py",)
 
 
 def pytest_collection_modifyitems(items):
-    """Put the tests of :data:`SLOW_FIRST` first, the others in their order."""
-    items.sort(key=lambda item: not item.nodeid.startswith(SLOW_FIRST))
+    """Put the tests of :data:`SLOW_FIRST` first, then the files with the most tests
+    (as pytest-xdist orders them itself), each file's tests in their order."""
+    sizes = collections.Counter(item.nodeid.split("::")[0] for item in items)
+    order = {id(item): index for index, item in enumerate(items)}
+    items.sort(key=lambda item: (not item.nodeid.startswith(SLOW_FIRST),
+                                 -sizes[item.nodeid.split("::")[0]], order[id(item)]))
