@@ -296,7 +296,7 @@ class RenderWriter(Writer):
         self._flushed = False
         self._batch = int(self.settings.get("RENDER_BATCH") or DEFAULTS["RENDER_BATCH"])
         self._call = None  # the call of write_file whose pages are being asked for
-        # {key: _Call, or the entry of a call reused whole, or None} of this build's calls
+        # {key: _Call, or (entry, page names) of a call reused whole, or None}
         self._calls = {}
         self._owners = {}  # {output name: key of the call that wrote it last (or None)}
         _site["writer"] = self
@@ -389,7 +389,7 @@ class RenderWriter(Writer):
             site = _site["context"]
             for raw in raw_names:
                 path = sanitised_join(self.output_path, raw)
-                name = _relative(path, self.output_path).replace(os.sep, "/")
+                name = self._output_name(path)
                 # The site's localsiteurl the page would be rendered with (see _Job).
                 scope = path_to_url(get_relative_path(raw)) if relative_urls and \
                     context is site else (site.get("localsiteurl") if site is not None else None)
@@ -415,7 +415,7 @@ class RenderWriter(Writer):
                 whole = False
             writer_logger.info('Writing "%s"', path)
             signals.content_written.send(path, context=None)
-        self._calls[call.key] = entry if whole else None
+        self._calls[call.key] = (entry, [name for _, _, name, _ in pages]) if whole else None
         logger.debug("render: %d page(s) of %s kept whole", len(pages), raw_names[0])
         # The digests of the calls' lists are let go as those of checked pages are.
         if (self._checked + len(pages)) // self._batch != self._checked // self._batch:
@@ -432,9 +432,8 @@ class RenderWriter(Writer):
             if isinstance(entry, _Call):
                 names = [name for name, _ in entry.pages]
                 entry = entry.entry(self._memo)
-            else:
-                names = [_relative(sanitised_join(self.output_path, raw), self.output_path)
-                         .replace(os.sep, "/") for raw in entry[0]]
+            else:  # reused whole: its entry and its pages' names, found then
+                entry, names = entry
             # Each page is still the call's own (none written over by a later call), so
             # the page kept in the memo under its name is the one this call made.
             if entry is not None and all(self._owners.get(name) == key and
@@ -452,7 +451,7 @@ class RenderWriter(Writer):
                 job.call.whole = False
         else:
             job.path = filename
-            job.name = _relative(filename, self.output_path).replace(os.sep, "/")
+            job.name = self._output_name(filename)
             self._jobs.pop(filename, None)
             self._owners[job.name] = job.call.key if job.call is not None else None
             if job.call is not None:
@@ -469,6 +468,11 @@ class RenderWriter(Writer):
                 if len(self._jobs) >= self._batch or self._flushed:
                     self._write_queued()
         return _Sink()
+
+    def _output_name(self, path):
+        """The name of the page at ``path`` in the output (``/``-separated), as the memo
+        knows it."""
+        return _relative(path, self.output_path).replace(os.sep, "/")
 
     def _claim(self, filename, override):
         """Pelican's rule for two writes of one file (see ``Writer._open_w``)."""

@@ -168,3 +168,19 @@ def test_a_page_is_reused_only_in_the_scope_its_reads_were_made_in(tmp_path):
 
     assert memo.reusable("p.html", Template, "..") == b"bytes"
     assert memo.reusable("p.html", Template, "../..") is None
+
+
+def test_a_memo_whose_kept_calls_are_malformed_is_a_cold_start(tmp_path, caplog):
+    """A memo that unpickles but whose calls are not (names, keys, digest) is reported
+    and read as no memo, not used (nor a traceback later)."""
+    import pickle
+
+    path = tmp_path / "memo.pickle"
+    with open(path, "wb") as handle:
+        for part in ({"fingerprint": "fp", "page_chunks": 1, "read_chunks": 0},
+                     {"p.html": ("article.html", ((), b""), [], b"bytes")}, {}, {},
+                     {b"call": "not a call"}):
+            pickle.dump(part, handle)
+    memo = RenderMemo(str(path), "fp")
+    assert memo.pages == {} and memo.calls == {}
+    assert "hỏng" in caplog.text
