@@ -92,18 +92,27 @@ def apply_defaults(pelican):
         pelican.settings.setdefault(name, value)
 
 
-def indexable_pages(output_path, bundle_dir):
-    """``(url, path)`` of every page to index, in a stable order."""
-    pages = []
-    for folder, subfolders, files in os.walk(output_path):
-        subfolders[:] = sorted(d for d in subfolders if d != bundle_dir)
-        for name in sorted(files):
-            if name.endswith(".html"):
-                path = os.path.join(folder, name)
-                relative = _relative(path, output_path).replace(os.sep, "/")
-                url = "/" + (relative[: -len("index.html")] if name == "index.html" else relative)
-                pages.append((url, path))
-    return pages
+def _html_files(folder, skipped=None, found=None):
+    """``[(path, file key)]`` of the HTML files under ``folder`` (not in its subfolder
+    ``skipped``), in the order of a walk with sorted names: a folder's files before its
+    subfolders, as :func:`os.walk` gives them (its subfolders that are links are not
+    walked).  One ``scandir`` a folder, each file's key from its entry: after an edit the
+    whole site is walked for the pages that changed (4,780 at 2,000 articles)."""
+    found = [] if found is None else found
+    with os.scandir(folder) as listing:
+        entries = sorted(listing, key=lambda entry: entry.name)
+    subfolders = []
+    for entry in entries:
+        if entry.is_dir():
+            if entry.name != skipped and not entry.is_symlink():
+                subfolders.append(entry.path)
+        elif entry.name.endswith(".html"):
+            stat = entry.stat()
+            found.append((entry.path, (stat.st_dev, stat.st_ino, stat.st_size,
+                                       stat.st_mtime_ns)))
+    for subfolder in subfolders:
+        _html_files(subfolder, None, found)
+    return found
 
 
 def pages_to_index(output_path, bundle_dir, known=None, paths=None, noted=None):
@@ -122,11 +131,12 @@ def pages_to_index(output_path, bundle_dir, known=None, paths=None, noted=None):
     marker = BODY_MARKER.encode()
     seen = {}
     every_page = paths is None
-    if every_page:
-        paths = [path for _url, path in indexable_pages(output_path, bundle_dir)]
-    for path in paths:
+    # The keys of the walked files come from the walk (their folders' listings).
+    walked = _html_files(output_path, bundle_dir) if every_page else \
+        [(path, None) for path in paths]
+    for path, key in walked:
         relative = _relative(path, output_path)
-        key = _file_key(path)
+        key = key or _file_key(path)
         last = known.get(relative) if known is not None else None
         if last is not None and last[0] == key:
             digest = last[1]
@@ -456,7 +466,7 @@ def _pagefind_found():
 
 
 def _walk_order(relative):
-    """The place of a page in :func:`indexable_pages`' walk: a folder's files (by name)
+    """The place of a page in :func:`_html_files`' walk: a folder's files (by name)
     before its subfolders (by name)."""
     parts = relative.split(os.sep)
     return (*((1, part) for part in parts[:-1]), (0, parts[-1]))

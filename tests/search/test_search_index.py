@@ -249,6 +249,26 @@ def test_pages_known_from_the_last_build_are_not_read_again(tmp_path, monkeypatc
         "index.html", os.path.join("2024", "a", "index.html")]
 
 
+def test_pages_are_found_in_walk_order_outside_the_bundle_only(tmp_path):
+    """The pages to index come in the order the shards and their keys are made in: a
+    folder's files by name, then its subfolders by name.  Only the bundle's own folder
+    is left out (an article whose folder has the bundle's name deeper down is indexed);
+    a link to a folder is not walked (as ``os.walk`` does not)."""
+    from search import search
+
+    site = tmp_path / "output"
+    body = '<main><article data-pagefind-body>Bài</article></main>'
+    for relative in ("b.html", "a.html", "2024/z/index.html", "2024/pagefind/index.html",
+                     "2023/x/index.html", "pagefind/ui.html", "2024/index.html"):
+        (site / relative).parent.mkdir(parents=True, exist_ok=True)
+        (site / relative).write_text(body, encoding="utf-8")
+    (site / "2024" / "lien-ket").symlink_to(site / "2023", target_is_directory=True)
+    found = search.pages_to_index(str(site), "pagefind", {})
+    assert [os.path.relpath(path, site).replace(os.sep, "/") for path, _ in found] == [
+        "a.html", "b.html", "2023/x/index.html", "2024/index.html",
+        "2024/pagefind/index.html", "2024/z/index.html"]
+
+
 # With the render plugin, which says when each batch of pages is written, shards are
 # indexed while the rest of the site is written (batches of 4 pages: several signals).
 EARLY = dict(PLUGINS=["tinhoi_content", "vietnamese", "search", "render"], RENDER_BATCH=4,
