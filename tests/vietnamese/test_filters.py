@@ -55,3 +55,39 @@ def test_an_unknown_locale_setting_is_reported_and_vietnamese_used(caplog):
 
 def test_the_formatter_fingerprint_names_the_locale(vi):
     assert vi.render_fingerprint() == ("vi", "Asia/Ho_Chi_Minh")
+
+
+THEME_PATTERNS = ("full", "dd/MM/yyyy", "EEEE, dd/MM/yyyy HH:mm", "HH:mm")
+
+
+@pytest.mark.parametrize("locale", ["vi", "en", "fr"])
+def test_dates_are_written_as_babel_writes_them(locale):
+    """The theme's patterns are written without Babel's per-call work (names asked of
+    Babel once per weekday and month): every day of 40 years, at moving times, naive
+    and in UTC, gives Babel's own text."""
+    from datetime import timedelta
+
+    from babel.dates import format_date, format_datetime
+
+    formatter = Formatter(locale, "Asia/Ho_Chi_Minh")
+    assert all(formatter._fast(pattern) is not None for pattern in THEME_PATTERNS)
+    start, utc = datetime(1990, 1, 1), ZoneInfo("UTC")
+    for day in range(0, 40 * 366, 3):
+        naive = start + timedelta(days=day, minutes=37 * day)
+        for value in (naive, naive.replace(tzinfo=utc), naive.date()):
+            local = formatter.local(value)
+            for pattern in ("full", "dd/MM/yyyy"):
+                assert formatter.date(value, pattern) == format_date(local, pattern,
+                                                                     locale=locale)
+            if isinstance(value, datetime):
+                for pattern in ("EEEE, dd/MM/yyyy HH:mm", "HH:mm"):
+                    assert formatter.datetime(value, pattern) == format_datetime(
+                        local, pattern, tzinfo=formatter.tz, locale=locale)
+
+
+def test_other_patterns_are_left_to_babel(vi):
+    """A pattern with a field the fast path does not write (an abbreviated weekday, a
+    quarter) is formatted by Babel."""
+    assert vi._fast("EEE, dd/MM/yyyy") is None
+    assert vi._fast("QQQ y") is None
+    assert vi.date(datetime(2018, 8, 17), "EEE, dd/MM/yyyy") == "Thứ 6, 17/08/2018"
