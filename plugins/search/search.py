@@ -96,14 +96,22 @@ def _html_files(folder, skipped=None, found=None):
     """``[(path, file key)]`` of the HTML files under ``folder`` (not in its subfolder
     ``skipped``), in the order of a walk with sorted names: a folder's files before its
     subfolders, as :func:`os.walk` gives them (its subfolders that are links are not
-    walked).  One ``scandir`` a folder, each file's key from its entry: after an edit the
-    whole site is walked for the pages that changed (4,780 at 2,000 articles)."""
+    walked, those that cannot be read are left out).  One ``scandir`` a folder, each
+    file's key from its entry: after an edit the whole site is walked for the pages that
+    changed (4,780 at 2,000 articles)."""
     found = [] if found is None else found
-    with os.scandir(folder) as listing:
-        entries = sorted(listing, key=lambda entry: entry.name)
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError:  # a folder that cannot be read is left out, as os.walk does
+        return found
     subfolders = []
     for entry in entries:
-        if entry.is_dir():
+        try:
+            folder_entry = entry.is_dir()
+        except OSError:  # a link to itself: not a folder (as os.walk takes it)
+            folder_entry = False
+        if folder_entry:
             if entry.name != skipped and not entry.is_symlink():
                 subfolders.append(entry.path)
         elif entry.name.endswith(".html"):

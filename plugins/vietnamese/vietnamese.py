@@ -82,7 +82,8 @@ class Formatter:
         if not isinstance(value, datetime):
             return self._date(value, pattern.split(" HH")[0])
         value = self.local(value)
-        fast = self._fast(pattern)
+        # A format name ("full"…) is a date and a time to Babel here: not a date pattern.
+        fast = None if pattern in FORMAT_NAMES else self._fast(pattern)
         if fast is not None:
             return fast(value)
         return format_datetime(value, pattern, tzinfo=self.tz, locale=self.locale)
@@ -114,17 +115,19 @@ class Formatter:
 
     def _compiled(self, pattern):
         try:
-            if pattern in ("full", "long", "medium", "short"):
+            if pattern in FORMAT_NAMES:
                 pattern = get_date_format(pattern, locale=self.locale).pattern
             template = parse_pattern(pattern).format
         except Exception:  # noqa: BLE001 — whatever Babel makes of it, Babel formats it
             return None
-        fields = re.findall(r"%\((\w+)\)s", template)
+        # Babel's template with its fields in order, as ``%s``; a ``%`` of the pattern's
+        # own text is ``%%`` in it (and may be followed by what looks like a field).
+        fields = [found.group(1) for found in _TEMPLATE_PARTS.finditer(template)
+                  if found.group(1)]
         if not set(fields) <= set(FAST_FIELDS):
             return None
-        # Babel's template with its fields in order, as ``%s`` (a ``%`` of its own text is
-        # ``%%`` in it already).
-        positional = re.sub(r"%\((\w+)\)s", "%s", template)
+        positional = _TEMPLATE_PARTS.sub(lambda found: "%s" if found.group(1) else "%%",
+                                         template)
         writers = tuple(FAST_FIELDS[name] for name in fields)
 
         def fast(value):
@@ -133,10 +136,13 @@ class Formatter:
         for probe in PROBES:
             probe = probe.replace(tzinfo=self.tz)
             value = probe if "HH" in fields or "mm" in fields else probe.date()
-            babel = (format_datetime(probe, pattern, tzinfo=self.tz, locale=self.locale)
-                     if isinstance(value, datetime) else
-                     format_date(value, pattern, locale=self.locale))
-            if fast(value) != babel:
+            try:
+                babel = (format_datetime(probe, pattern, tzinfo=self.tz, locale=self.locale)
+                         if isinstance(value, datetime) else
+                         format_date(value, pattern, locale=self.locale))
+                if fast(value) != babel:
+                    return None
+            except Exception:  # noqa: BLE001 — the pattern is left to Babel, as it was
                 return None
         return fast
 
@@ -189,6 +195,10 @@ FAST_FIELDS = {
     "EEEE": lambda formatter, value: formatter._name("EEEE", value.weekday()),
     "MMMM": lambda formatter, value: formatter._name("MMMM", value.month),
 }
+# Babel's names of its date formats, each a pattern of the locale.
+FORMAT_NAMES = frozenset({"full", "long", "medium", "short"})
+# In a template of Babel's ``parse_pattern``: an escaped ``%``, or a field.
+_TEMPLATE_PARTS = re.compile(r"%%|%\((\w+)\)s")
 # Dates a fast formatter must format as Babel does before it is used.
 PROBES = (datetime(2018, 8, 17, 11, 7), datetime(2003, 1, 5, 9, 30))
 

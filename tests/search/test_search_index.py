@@ -269,6 +269,29 @@ def test_pages_are_found_in_walk_order_outside_the_bundle_only(tmp_path):
         "2024/pagefind/index.html", "2024/z/index.html"]
 
 
+def test_folders_that_cannot_be_read_and_looping_links_are_left_out(tmp_path, monkeypatch):
+    """As ``os.walk`` did: a folder the walk cannot list is skipped, not an error that
+    fails the build, and so is a link to itself."""
+    from search import search
+
+    site = tmp_path / "output"
+    for relative in ("a.html", "khoa/b.html", "z/c.html"):
+        (site / relative).parent.mkdir(parents=True, exist_ok=True)
+        (site / relative).write_text("<p>trang</p>", encoding="utf-8")
+    (site / "vong").symlink_to(site / "vong")
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if os.path.basename(path) == "khoa":  # (the tests run as root: no chmod)
+            raise PermissionError(13, "Permission denied", path)
+        return real_scandir(path)
+
+    monkeypatch.setattr(search.os, "scandir", scandir)
+    found = search._html_files(str(site), "pagefind")
+    assert [os.path.relpath(path, site) for path, _ in found] == [
+        "a.html", os.path.join("z", "c.html")]
+
+
 # With the render plugin, which says when each batch of pages is written, shards are
 # indexed while the rest of the site is written (batches of 4 pages: several signals).
 EARLY = dict(PLUGINS=["tinhoi_content", "vietnamese", "search", "render"], RENDER_BATCH=4,

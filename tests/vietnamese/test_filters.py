@@ -91,3 +91,22 @@ def test_other_patterns_are_left_to_babel(vi):
     assert vi._fast("EEE, dd/MM/yyyy") is None
     assert vi._fast("QQQ y") is None
     assert vi.date(datetime(2018, 8, 17), "EEE, dd/MM/yyyy") == "Thứ 6, 17/08/2018"
+
+
+def test_a_format_name_for_a_date_and_time_is_babels_date_and_time(vi):
+    """``vi_datetime`` with a format name gives Babel's date and time, not the fast
+    path's date pattern of that name (which ``vi_date`` uses)."""
+    from babel.dates import format_datetime
+
+    value = datetime(2018, 8, 17, 11, 7)
+    for name in ("full", "long", "medium"):
+        assert vi.datetime(value, name) == format_datetime(
+            vi.local(value), name, tzinfo=vi.tz, locale=vi.locale)
+    assert vi.date(value, "full") == "Thứ Sáu, 17 tháng 8, 2018"
+
+
+def test_a_quoted_percent_sign_is_text(vi):
+    """A pattern's quoted text may hold what looks like a field of Babel's template."""
+    value = datetime(2018, 8, 17)
+    assert vi.date(value, "dd '%(d)s' MM") == "17 %(d)s 08"
+    assert vi.date(value, "dd'%'MM") == "17%08"
