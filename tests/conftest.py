@@ -204,8 +204,8 @@ SLOW_FIRST = ("tests/perf/test_instructions.py",)
 
 def pytest_collection_modifyitems(items):
     """Put the tests of :data:`SLOW_FIRST` first, then the files with the most tests
-    (as pytest-xdist orders them itself), each file's tests in their order."""
+    (as pytest-xdist orders them itself), each file's tests in their order (the sort
+    keeps it)."""
     sizes = collections.Counter(item.nodeid.split("::")[0] for item in items)
-    order = {id(item): index for index, item in enumerate(items)}
     items.sort(key=lambda item: (not item.nodeid.startswith(SLOW_FIRST),
-                                 -sizes[item.nodeid.split("::")[0]], order[id(item)]))
+                                 -sizes[item.nodeid.split("::")[0]]))

@@ -115,9 +115,7 @@ def _html_files(folder, skipped=None, found=None):
             if entry.name != skipped and not entry.is_symlink():
                 subfolders.append(entry.path)
         elif entry.name.endswith(".html"):
-            stat = entry.stat()
-            found.append((entry.path, (stat.st_dev, stat.st_ino, stat.st_size,
-                                       stat.st_mtime_ns)))
+            found.append((entry.path, _stat_key(entry.stat())))
     for subfolder in subfolders:
         _html_files(subfolder, None, found)
     return found
@@ -165,7 +163,11 @@ def pages_to_index(output_path, bundle_dir, known=None, paths=None, noted=None):
 
 
 def _file_key(path):
-    stat = os.stat(path)
+    return _stat_key(os.stat(path))
+
+
+def _stat_key(stat):
+    """What tells a file from another and from itself written again."""
     return stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
