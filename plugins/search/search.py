@@ -20,7 +20,9 @@ ranks an exact ``đường`` first, since the folded copy never contains it);
 ``SEARCH_CACHE_PATH`` — where the last bundle is kept (``".cache/search"``, relative
 to the folder holding ``PATH``; ``None`` for no cache): when the pages to index are
 byte for byte those of the last build, that bundle is copied instead of running
-Pagefind again;
+Pagefind again; the copies of the pages handed to Pagefind (with their folded words)
+are kept there too, by each page's digest, so a shard indexed again after an edit
+links the copies of its unchanged pages instead of reading and folding each again;
 ``SEARCH_PROCESSES`` — ``None`` (two, or one on a single core): shards indexed at once;
 ``SEARCH_SHARD_SIZE`` — ``500``: the index is made of shards of whole years holding
 at most this many pages (a year with more is a shard of its own; ``0``: one shard).
@@ -80,6 +82,7 @@ DEFAULTS = {
 }
 SHARDS_FILE = "tinhoi-shards.json"  # the other shards' folders, for search.js to merge
 KNOWN_PAGES = "trang.pickle"  # in the cache: the last build's pages and their digests
+KEPT_COPIES = "ban-sao"  # in the cache: the copies handed to Pagefind, by page digest
 
 
 class SearchIndexError(Exception):
@@ -241,6 +244,7 @@ def build_search_index(pelican):
                        int(settings.get("SEARCH_SHARD_SIZE") or 0))
     base = _bundle_key_base(settings)
     keys = [_cached_bundle(cache, base, output, shard) for shard in shards]
+    kept = _kept_copies(cache, base)
     # The work folder is in the cache's folder when there is one: the pages are copied
     # there and the bundles renamed into the cache on the same file system.
     with tempfile.TemporaryDirectory(prefix=".work-", dir=cache) as work:
@@ -249,8 +253,8 @@ def build_search_index(pelican):
         # bundle that holds the others.
         jobs = [(number, shard, keys[number]) for number, shard in enumerate(shards)]
         with concurrent.futures.ThreadPoolExecutor(_processes(settings)) as pool:
-            ready = list(pool.map(lambda job: _shard_bundle(*job, output, work, settings),
-                                  jobs))
+            ready = list(pool.map(
+                lambda job: _shard_bundle(*job, output, work, settings, kept), jobs))
         # The last bundle in this output (a build into the same folder, as plain
         # ``pelican`` does) is replaced whole: its files are the cache's, linked.
         shutil.rmtree(bundle, ignore_errors=True)
@@ -263,6 +267,7 @@ def build_search_index(pelican):
     with open(os.path.join(bundle, SHARDS_FILE), "w", encoding="utf-8") as handle:
         json.dump(extra, handle)
     _forget_other_bundles(cache, keys)
+    _forget_other_copies(kept, {digest for shard in shards for _, digest in shard})
     _store_known_pages(cache, known)
     total = sum(len(shard) for shard in shards)
     ahead = sum(len(shard) for shard, key, (_, fresh) in zip(shards, keys, ready, strict=True)
@@ -286,20 +291,20 @@ def _processes(settings):
     return max(1, int(settings.get("SEARCH_PROCESSES") or min(2, os.cpu_count() or 1)))
 
 
-def _shard_bundle(number, pages, cached, output, work, settings):
+def _shard_bundle(number, pages, cached, output, work, settings, kept=None):
     """``(folder holding the shard's bundle, whether it was indexed now)``."""
     if cached and os.path.isdir(cached):
         return cached, False
     target = os.path.join(work, str(number))
-    _index_shard(pages, output, target, settings)
+    _index_shard(pages, output, target, settings, kept)
     if cached and _keep(target, cached):
         return cached, True  # the site links to the cache's files from its first build
     return target, True
 
 
-def _index_shard(pages, output, target, settings):
+def _index_shard(pages, output, target, settings, kept=None):
     with tempfile.TemporaryDirectory(prefix="trang-", dir=os.path.dirname(target)) as staging:
-        prepare_pages(pages, output, staging, settings["SEARCH_FOLDED_WEIGHT"])
+        prepare_pages(pages, output, staging, settings["SEARCH_FOLDED_WEIGHT"], kept=kept)
         command = pagefind_command(staging, target, settings)
         result = subprocess.run(command, capture_output=True, text=True, check=False)
         if result.returncode != 0:
@@ -334,6 +339,45 @@ def _cached_bundle(folder, base, output, pages):
     for path, page_digest in pages:
         digest.update(_relative(path, output).encode() + b"\0" + page_digest)
     return os.path.join(folder, digest.hexdigest()[:32])
+
+
+def _kept_copies(cache, base):
+    """The folder of the cache keeping the copies handed to Pagefind (see
+    :func:`staging.kept_copy`) for the key ``base``, or ``None`` without a cache.
+
+    A page's copy depends on its bytes and on what ``base`` is made of, so the copies of
+    another base (other settings, code or Pagefind) are in another folder.
+    """
+    if cache is None:
+        return None
+    return os.path.join(cache, KEPT_COPIES, base.hexdigest()[:16])
+
+
+def _forget_other_copies(kept, digests):
+    """Drop the copies in ``kept`` of pages this build did not index (``digests``: those
+    of the pages it did), with the folders of other key bases and the files of copies
+    cut short: the cache keeps the latest site's copies."""
+    if kept is None:
+        return
+    parent = os.path.dirname(kept)
+    try:
+        bases = os.listdir(parent)
+    except OSError:
+        return
+    for name in bases:
+        if name != os.path.basename(kept):
+            shutil.rmtree(os.path.join(parent, name), ignore_errors=True)
+    wanted = {digest.hex() + ".html" for digest in digests}
+    try:
+        names = os.listdir(kept)
+    except OSError:
+        return
+    for name in names:
+        if name not in wanted:
+            try:
+                os.unlink(os.path.join(kept, name))
+            except OSError:
+                pass
 
 
 def _cache_folder(settings):
@@ -417,7 +461,7 @@ def _forget_other_bundles(cache, used):
     used = set(used)
     for name in os.listdir(cache):
         path = os.path.join(cache, name)
-        if path not in used and name != KNOWN_PAGES:
+        if path not in used and name not in (KNOWN_PAGES, KEPT_COPIES):
             shutil.rmtree(path, ignore_errors=True)
 
 
@@ -542,13 +586,13 @@ def _start_shard(paths):
         return None
     work = tempfile.mkdtemp(prefix=".early-", dir=cache)
     try:
-        return _launch(pages, work, key)
+        return _launch(pages, work, key, _kept_copies(cache, _early["base"]))
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
 
 
-def _launch(pages, work, key):
+def _launch(pages, work, key, kept=None):
     settings, output = _early["settings"], _early["output"]
     staging, target = os.path.join(work, "trang"), os.path.join(work, "bundle")
     command = pagefind_command(staging, target, settings)
@@ -561,7 +605,8 @@ def _launch(pages, work, key):
         # give a bundle kept under the key of its final bytes.
         json.dump({"pages": [[path, digest.hex()] for path, digest in pages],
                    "output": output, "staging": staging,
-                   "weight": settings["SEARCH_FOLDED_WEIGHT"], "command": command}, handle)
+                   "weight": settings["SEARCH_FOLDED_WEIGHT"], "command": command,
+                   "kept": kept}, handle)
     with open(os.path.join(work, "log"), "wb") as log:
         process = subprocess.Popen([sys.executable, STAGING_SCRIPT, job],
                                    stdout=subprocess.DEVNULL, stderr=log)

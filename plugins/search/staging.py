@@ -104,15 +104,22 @@ def _relative(path, folder):
     return path[len(root):] if path.startswith(root) else os.path.relpath(path, folder)
 
 
-def prepare_pages(pages, output_path, staging, weight, check=False):
+def prepare_pages(pages, output_path, staging, weight, check=False, kept=None):
     """Copy each page of ``pages`` (``(path, digest of its bytes)``) into ``staging``
     with its folded words; return how many.
 
     The copies keep their paths, so Pagefind gives each result its page's URL.  With
     ``check``, a page whose bytes no longer have its digest, or that is gone, raises
     :class:`PageChangedError` (a page being written again while it is staged).
+    ``kept``: a folder of the copies made before, each named by its page's digest (see
+    :func:`kept_copy`): a page whose copy is there is linked, not read and folded again
+    (after an edit, all the pages of its shard but one).
     """
     for path, digest in pages:
+        target = os.path.join(staging, _relative(path, output_path))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        if kept is not None and _link_kept(kept_copy(kept, digest), target):
+            continue
         try:
             with open(path, "rb") as handle:
                 data = handle.read()
@@ -122,11 +129,50 @@ def prepare_pages(pages, output_path, staging, weight, check=False):
             raise
         if check and hashlib.blake2b(data, digest_size=16).digest() != digest:
             raise PageChangedError(path)
-        target = os.path.join(staging, _relative(path, output_path))
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target, "w", encoding="utf-8") as handle:
-            handle.write(with_folded_copy(data.decode("utf-8"), weight))
+        text = with_folded_copy(data.decode("utf-8"), weight)
+        if kept is None or not _keep_copy(text, kept_copy(kept, digest), target):
+            with open(target, "w", encoding="utf-8") as handle:
+                handle.write(text)
     return len(pages)
+
+
+def kept_copy(kept, digest):
+    """Where in the folder ``kept`` the copy of the page whose bytes have ``digest`` is.
+
+    Named by the digest alone: the folder is one of the search cache's, one for each
+    key base (the settings that shape the copies, the plugin's code, Pagefind's
+    version), so a copy is always the one this code makes of those bytes.
+    """
+    return os.path.join(kept, digest.hex() + ".html")
+
+
+def _link_kept(copy, target):
+    """Link ``target`` to the kept ``copy``; whether it could (not when there is none)."""
+    try:
+        os.link(copy, target)
+    except OSError:
+        return False
+    return True
+
+
+def _keep_copy(text, copy, target):
+    """Write ``text`` as the kept ``copy`` (renamed into place: never half-written) and
+    link ``target`` to it; whether both were done (else ``target`` is written alone)."""
+    folder = os.path.dirname(copy)
+    partial = os.path.join(folder, f".tmp-{os.getpid()}-{os.path.basename(copy)}")
+    try:
+        os.makedirs(folder, exist_ok=True)
+        with open(partial, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(partial, copy)
+        os.link(copy, target)
+    except OSError:
+        try:
+            os.unlink(partial)
+        except OSError:
+            pass
+        return False
+    return True
 
 
 class PageChangedError(Exception):
@@ -143,7 +189,8 @@ def stage_and_index(job):
     shard was foreseen with."""
     pages = [(path, bytes.fromhex(digest)) for path, digest in job["pages"]]
     try:
-        prepare_pages(pages, job["output"], job["staging"], job["weight"], check=True)
+        prepare_pages(pages, job["output"], job["staging"], job["weight"], check=True,
+                      kept=job.get("kept"))
     except PageChangedError:
         sys.exit(CHANGED)
     command = job["command"]

@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 
 import pytest
-from search.search import fold_d, folded_words, shards_of, with_folded_copy
+from search.search import KEPT_COPIES, fold_d, folded_words, shards_of, with_folded_copy
 from search.staging import indexed_part
 
 from tests.conftest import run_build
@@ -16,8 +16,15 @@ PLUGINS = ["tinhoi_content", "vietnamese", "search"]
 
 def kept_bundles(project):
     """The bundles kept in the search cache (folders: the cache also keeps a list of
-    the last build's pages)."""
-    return [p for p in (project / ".cache" / "search").iterdir() if p.is_dir()]
+    the last build's pages, and the copies of the pages handed to Pagefind)."""
+    return [p for p in (project / ".cache" / "search").iterdir()
+            if p.is_dir() and p.name != KEPT_COPIES]
+
+
+def kept_copies(project):
+    """The copies of pages handed to Pagefind the search cache keeps, by name."""
+    return {p.name: p.read_text(encoding="utf-8")
+            for p in (project / ".cache" / "search" / KEPT_COPIES).glob("*/*")}
 
 
 def test_fold_d_keeps_tone_marks():
@@ -129,6 +136,12 @@ def test_unchanged_pages_reuse_the_last_index(build_site, tmp_path, caplog):
     assert "4 indexed, 0 from the cache" in caplog.text
     assert snapshot(edited / "pagefind") != snapshot(first / "pagefind")
     assert len(kept_bundles(tmp_path)) == 1
+    # One copy of each page indexed, the edited page's as it is now: the copy of its
+    # last version is dropped with the bundle that used it.
+    copies = kept_copies(tmp_path)
+    assert len(copies) == 4
+    assert sum("Đoạn mới về Đà Nẵng" in copy for copy in copies.values()) == 1
+    assert any("Doạn" in copy for copy in copies.values())  # with its folded words
 
 
 def test_a_damaged_list_of_known_pages_reads_every_page(build_site, tmp_path, caplog):
@@ -563,3 +576,54 @@ def test_the_background_process_warnings_reach_the_build_log(tmp_path, caplog):
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1 and "no </article>" in warnings[0]
     assert "Note:" in log.read_text(encoding="utf-8")  # there, but not passed on
+
+
+def test_a_kept_copy_is_linked_and_its_page_not_read_again(tmp_path):
+    """The copy handed to Pagefind is kept by its page's digest: the next shard holding
+    the same bytes links it, without reading and folding the page again (after an edit,
+    every page of its shard but the edited one)."""
+    import hashlib
+
+    from search.staging import kept_copy, prepare_pages
+
+    site, kept = tmp_path / "site", tmp_path / "kept"
+    page = site / "2018" / "bai" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("<main><article data-pagefind-body>Đà Nẵng</article></main>",
+                    encoding="utf-8")
+    digest = hashlib.blake2b(page.read_bytes(), digest_size=16).digest()
+    prepare_pages([(str(page), digest)], str(site), str(tmp_path / "first"), 1.0, kept=str(kept))
+    copy = Path(kept_copy(str(kept), digest))
+    staged = tmp_path / "first" / "2018" / "bai" / "index.html"
+    assert '<p data-pagefind-weight="1.0">Dà</p>' in copy.read_text(encoding="utf-8")
+    assert staged.stat().st_ino == copy.stat().st_ino
+    page.unlink()  # not read: its copy is staged all the same, checked or not
+    prepare_pages([(str(page), digest)], str(site), str(tmp_path / "again"), 1.0, check=True,
+                  kept=str(kept))
+    again = tmp_path / "again" / "2018" / "bai" / "index.html"
+    assert again.stat().st_ino == copy.stat().st_ino
+    assert [p.name for p in kept.iterdir()] == [copy.name]  # nothing half-written left
+
+
+def test_an_edit_folds_only_the_edited_page(build_site, tmp_path, monkeypatch):
+    import search.staging as staging
+
+    first = build_site("basic", PLUGINS=PLUGINS)
+    folded, original = [], staging.with_folded_copy
+
+    def counting(html, weight):
+        folded.append(html)
+        return original(html, weight)
+
+    monkeypatch.setattr(staging, "with_folded_copy", counting)
+    article = tmp_path / "content" / "2018" / "lam-viec.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nĐoạn mới về Đà Nẵng.\n",
+                       encoding="utf-8")
+    fresh_logs()
+    edited = run_build(tmp_path / "content", tmp_path / "edited", PLUGINS=PLUGINS)
+    assert len(folded) == 1 and "Đoạn mới về Đà Nẵng" in folded[0]
+    plain = run_build(tmp_path / "content", tmp_path / "plain", PLUGINS=PLUGINS,
+                      SEARCH_CACHE_PATH=None)
+    assert snapshot(edited / "pagefind") == snapshot(plain / "pagefind")
+    assert snapshot(edited / "pagefind") != snapshot(first / "pagefind")
+
