@@ -41,7 +41,12 @@ Settings (defaults in ``DEFAULTS``):
 ``CALENDARS_SITEURL``, ``CALENDARS_PREVIEW_SITEURL`` — base of URLs;
 ``CALENDARS_ID_AUTHORITY`` — the domain in UIDs (``None``: the host of the base);
 ``CALENDARS_REFRESH_HOURS`` — how often apps should fetch again (12);
-``CALENDARS_PRODID`` — the calendar's ``PRODID``.
+``CALENDARS_PRODID`` — the calendar's ``PRODID``;
+``CALENDARS_CACHE_PATH`` — ``".cache/calendars"`` (relative to the folder holding
+``PATH``; ``None``: no cache): each calendar's bytes are kept there under the digest of
+its fields, its events' properties, the plugin's code, icalendar's version and the time
+zone's rules, and read back when the next build makes the same calendar (icalendar is
+then not imported at all).
 """
 
 from pelican import signals

@@ -16,6 +16,7 @@ DEFAULTS = {
     "CALENDARS_ID_AUTHORITY": None,
     "CALENDARS_REFRESH_HOURS": 12,
     "CALENDARS_PRODID": "-//tinhoi//Lich su kien//VI",
+    "CALENDARS_CACHE_PATH": ".cache/calendars",
 }
 
 

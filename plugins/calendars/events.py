@@ -40,48 +40,57 @@ def sort_key(article, tz, authority):
     return (aware(article.event["date"], tz).astimezone(UTC), event_uid(article, authority))
 
 
-def build_event(article, *, base, authority, tz, labels):
-    """The ``VEVENT`` of ``article.event``."""
+def event_properties(article, *, base, authority, tz, labels):
+    """The properties of ``article.event``'s ``VEVENT``, in order, as plain data:
+    ``[(name, value, parameters or None)]`` (what the calendars' cache keys a calendar
+    by, without icalendar)."""
     event = article.event
     url = f"{base}/{article.url}"
     created = aware(article.date, tz)
     modified = getattr(article, "modified", None)
     stamp = max(created, aware(modified, tz)) if modified else created
-
-    from icalendar import Event
-
-    vevent = Event()
-    vevent.add("uid", event_uid(article, authority))
-    vevent.add("dtstamp", stamp.astimezone(UTC))
-    vevent.add("created", created.astimezone(UTC))
-    vevent.add("last-modified", stamp.astimezone(UTC))
-    vevent.add("summary", str(article.title))
+    properties = [
+        ("uid", event_uid(article, authority), None),
+        ("dtstamp", stamp.astimezone(UTC), None),
+        ("created", created.astimezone(UTC), None),
+        ("last-modified", stamp.astimezone(UTC), None),
+        ("summary", str(article.title), None),
+    ]
     if event.get("has_time"):
-        vevent.add("dtstart", aware(event["date"], tz))
+        properties.append(("dtstart", aware(event["date"], tz), None))
         if event.get("end"):
-            vevent.add("dtend", aware(event["end"], tz))
+            properties.append(("dtend", aware(event["end"], tz), None))
     else:
         first, last = event_days(event, tz)
-        vevent.add("dtstart", first)
-        vevent.add("dtend", last + timedelta(days=1))
-        vevent.add("transp", "TRANSPARENT")
+        properties += [("dtstart", first, None), ("dtend", last + timedelta(days=1), None),
+                       ("transp", "TRANSPARENT", None)]
     if event.get("location"):
-        vevent.add("location", event["location"])
+        properties.append(("location", event["location"], None))
     if event.get("organizer"):
-        vevent.add("organizer", _organizer_address(article, event["organizer"], base),
-                   parameters={"CN": event["organizer"]})
-    vevent.add("url", url, parameters={"VALUE": "URI"})
-    vevent.add("description", _description(article, event, url, labels))
+        properties.append(("organizer", _organizer_address(article, event["organizer"], base),
+                           {"CN": event["organizer"]}))
+    properties += [("url", url, {"VALUE": "URI"}),
+                   ("description", _description(article, event, url, labels), None)]
     type_name = labels["event_types"].get(event.get("type"), event.get("type"))
     if type_name:
-        vevent.add("categories", [type_name])
-    vevent.add("status", "CONFIRMED")
-    vevent.add("class", "PUBLIC")
-    return vevent
+        properties.append(("categories", [type_name], None))
+    properties += [("status", "CONFIRMED", None), ("class", "PUBLIC", None)]
+    return properties
+
+
+def vevent(properties):
+    """The ``VEVENT`` holding ``properties`` (see :func:`event_properties`)."""
+    from icalendar import Event
+
+    event = Event()
+    for name, value, parameters in properties:
+        event.add(name, value, parameters=parameters)
+    return event
 
 
 def build_calendar(events, *, meta):
-    """A ``VCALENDAR`` (``meta``: prodid, name, description, timezone, url, source, refresh)."""
+    """A ``VCALENDAR`` (``meta``: prodid, name, description, timezone, url, source,
+    refresh) holding ``events`` (``VEVENT`` components)."""
     from icalendar import Calendar
 
     calendar = Calendar()
@@ -99,10 +108,17 @@ def build_calendar(events, *, meta):
     if meta.get("refresh"):
         calendar.add("refresh-interval", meta["refresh"], parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", _duration_text(meta["refresh"]))
-    for vevent in events:
-        calendar.add_component(vevent)
+    for component in events:
+        calendar.add_component(component)
     calendar.add_missing_timezones()
     return calendar
+
+
+def calendar_document(event_lists, *, meta):
+    """The ``.ics`` bytes of a calendar: ``meta`` (see :func:`build_calendar`) and the
+    properties of each of its events (see :func:`event_properties`)."""
+    return build_calendar([vevent(properties) for properties in event_lists],
+                          meta=meta).to_ical()
 
 
 def _organizer_address(article, name, base):

@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 from pelican.generators import Generator
 from pelican.utils import sanitised_join
 
+from .cache import CalendarCache, cache_folder
 from .config import CalendarsSettingsError, calendars_today, site_base
-from .events import aware, build_calendar, build_event, event_days, sort_key
+from .events import aware, calendar_document, event_days, event_properties, sort_key
 
 logger = logging.getLogger(__name__)
 
@@ -120,11 +121,12 @@ class CalendarsGenerator(Generator):
         site = settings["SITENAME"]
         hours = settings["CALENDARS_REFRESH_HOURS"]
         built = {}
+        cache = CalendarCache(cache_folder(settings), settings["TIMEZONE"])
         for calendar in self.calendars:
             events = []
             for article in calendar.articles:
                 if article.source_path not in built:
-                    built[article.source_path] = build_event(
+                    built[article.source_path] = event_properties(
                         article, base=self.base, authority=self._authority(), tz=tz,
                         labels=labels)
                 events.append(built[article.source_path])
@@ -141,7 +143,9 @@ class CalendarsGenerator(Generator):
                 "source": calendar.url,
                 "refresh": timedelta(hours=hours) if hours else None,
             }
-            self._write(calendar.path, build_calendar(events, meta=meta).to_ical())
+            self._write(calendar.path, cache.document(calendar_document, meta, events))
+        cache.save()
+        logger.debug("calendars: %d made, %d from the cache", cache.misses, cache.hits)
 
     def _write(self, path, data):
         target = sanitised_join(self.output_path, path)

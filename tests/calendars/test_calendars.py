@@ -149,3 +149,43 @@ def test_unusable_settings_stop_the_build_with_a_clear_error(tmp_path, override)
     with pytest.raises(CalendarsSettingsError) as error:
         build(tmp_path, **override)
     assert next(iter(override)) in str(error.value)
+
+
+def ics_files(output):
+    return {path.name: path.read_bytes() for path in sorted((output / "lich").glob("*.ics"))}
+
+
+def test_a_build_making_the_same_calendars_reads_them_from_the_cache(tmp_path, monkeypatch):
+    """The next build with the same events writes the same bytes without icalendar; an
+    edited event makes again the calendars holding it, as a build without the cache
+    would; a damaged kept document is made again."""
+    import pickle
+
+    import calendars.events as calendar_events
+
+    content = copy_fixture(tmp_path)
+    first = ics_files(build(tmp_path, content))
+    kept = tmp_path / ".cache" / "calendars" / "lich.pickle"
+    assert kept.is_file()
+    made = []
+    original = calendar_events.build_calendar
+
+    def counting(events, *, meta):
+        made.append(meta["source"].rsplit("/", 1)[-1])
+        return original(events, meta=meta)
+
+    monkeypatch.setattr(calendar_events, "build_calendar", counting)
+    assert ics_files(build(tmp_path / "again", content)) == first
+    assert made == []
+    edit(content / "2018" / "ky-ket.md", {f"title: {SIGNING}": "title: Ký kết (tiêu đề mới)"})
+    edited = ics_files(build(tmp_path / "edited", content))
+    assert sorted(made) == ["ky-ket.ics", "tat-ca.ics"]
+    assert edited == ics_files(build(tmp_path / "plain", content, CALENDARS_CACHE_PATH=None))
+    assert edited["ky-ket.ics"] != first["ky-ket.ics"]
+    assert edited["lam-viec.ics"] == first["lam-viec.ics"]
+    # The last build's documents only: the signing's old calendars are let go.
+    assert sorted(pickle.loads(kept.read_bytes()[16:]).values()) == sorted(edited.values())
+    kept.write_bytes(kept.read_bytes()[:-3] + b"xyz")
+    made.clear()
+    assert ics_files(build(tmp_path / "damaged", content)) == edited
+    assert len(made) == len(first)
