@@ -8,6 +8,7 @@ document is kept under the digest of all that and read back, and icalendar is no
 even imported (0.1 s of an edit build of 2,000 articles, with the other core busy).
 """
 
+import contextlib
 import hashlib
 import importlib.metadata
 import importlib.resources
@@ -56,7 +57,10 @@ def _zone_rules(key):
     for root in zoneinfo.TZPATH:
         path = os.path.join(root, *key.split("/"))
         if os.path.isfile(path):
-            return Path(path).read_bytes()
+            try:
+                return Path(path).read_bytes()
+            except OSError:
+                break  # unreadable here, so not what zoneinfo reads either
     try:
         return importlib.resources.files("tzdata.zoneinfo").joinpath(*key.split("/")).read_bytes()
     except (ImportError, OSError, ValueError):
@@ -108,6 +112,7 @@ class CalendarCache:
         if self.path is None or self.used == self.kept:
             return
         data = pickle.dumps(self.used, protocol=5)
+        partial = None
         try:
             os.makedirs(os.path.dirname(self.path), exist_ok=True)
             handle, partial = tempfile.mkstemp(prefix=".lich-", dir=os.path.dirname(self.path))
@@ -115,6 +120,9 @@ class CalendarCache:
                 stream.write(_check(data) + data)
             os.replace(partial, self.path)
         except OSError as error:
+            if partial is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(partial)
             logger.warning("calendars: không ghi được bộ nhớ đệm %s: %s", self.path, error)
 
 

@@ -315,8 +315,9 @@ def _index_shard(pages, output, target, settings, kept=None):
 
 def _bundle_key_base(settings):
     """What every shard's key starts from: the settings that shape the copies handed to
-    Pagefind, this plugin's code and Pagefind's version (read once per build)."""
-    digest = hashlib.sha256()
+    Pagefind, this plugin's code, Pagefind's version and Python's (whose Unicode tables
+    say what a word is when the ``đ``-words are found; read once per build)."""
+    digest = hashlib.sha256(f"{sys.version_info[:2]}".encode())
     for name in ("SEARCH_LANGUAGE", "SEARCH_FOLDED_WEIGHT"):
         digest.update(repr(settings[name]).encode())
     digest.update(_pagefind_version().encode())
@@ -355,8 +356,8 @@ def _kept_copies(cache, base):
 
 def _forget_other_copies(kept, digests):
     """Drop the copies in ``kept`` of pages this build did not index (``digests``: those
-    of the pages it did), with the folders of other key bases and the files of copies
-    cut short: the cache keeps the latest site's copies."""
+    of the pages it did), with the folders of other key bases and the temporary files a
+    stopped staging process left: the cache keeps the latest site's copies."""
     if kept is None:
         return
     parent = os.path.dirname(kept)

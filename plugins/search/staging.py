@@ -5,12 +5,15 @@ script (``python staging.py job.json``) in the background process that stages a 
 and then becomes Pagefind, while the rest of the site is written (see ``search.py``).
 """
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
 import re
+import shutil
 import sys
+import tempfile
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +42,14 @@ def folded_words(html):
 
 
 def with_folded_copy(html, weight):
-    """The page with a paragraph of folded words added at the end of its indexed body.
+    """The page with a paragraph of folded words added at the end of its indexed body
+    (see :func:`folded_copy`)."""
+    return folded_copy(html, weight)[0]
+
+
+def folded_copy(html, weight):
+    """``(the page with a paragraph of folded words added at the end of its indexed
+    body, whether the words found their place)``.
 
     The body is the element carrying ``data-pagefind-body`` (the theme puts it on
     the page's outer ``<article>``), so the paragraph goes before the last
@@ -52,13 +62,13 @@ def with_folded_copy(html, weight):
     close = html.rfind("</article>", 0, end if end != -1 else len(html))
     words = folded_words(indexed_part(html, close))
     if not words:
-        return html
+        return html, True
     paragraph = f'<p data-pagefind-weight="{weight}">{words}</p>'
     if close == -1:
         logger.warning("search: no </article> to hold the folded words in a page; "
                        "'d' will not match 'đ' there")
-        return html
-    return html[:close] + paragraph + html[close:]
+        return html, False
+    return html[:close] + paragraph + html[close:], True
 
 
 def indexed_part(html, close):
@@ -112,13 +122,15 @@ def prepare_pages(pages, output_path, staging, weight, check=False, kept=None):
     ``check``, a page whose bytes no longer have its digest, or that is gone, raises
     :class:`PageChangedError` (a page being written again while it is staged).
     ``kept``: a folder of the copies made before, each named by its page's digest (see
-    :func:`kept_copy`): a page whose copy is there is linked, not read and folded again
-    (after an edit, all the pages of its shard but one).
+    :func:`kept_copy`): a page whose copy is there is linked (or copied, where files
+    cannot be linked), not read and folded again (after an edit, all the pages of its
+    shard but one).  A copy is kept only of bytes that have the digest it is named by,
+    and only when its folded words found their place (a page that warns warns again).
     """
     for path, digest in pages:
         target = os.path.join(staging, _relative(path, output_path))
         os.makedirs(os.path.dirname(target), exist_ok=True)
-        if kept is not None and _link_kept(kept_copy(kept, digest), target):
+        if kept is not None and _stage_kept(kept_copy(kept, digest), target):
             continue
         try:
             with open(path, "rb") as handle:
@@ -127,10 +139,12 @@ def prepare_pages(pages, output_path, staging, weight, check=False, kept=None):
             if check:  # removed since the shard was foreseen
                 raise PageChangedError(path) from None
             raise
-        if check and hashlib.blake2b(data, digest_size=16).digest() != digest:
+        same = hashlib.blake2b(data, digest_size=16).digest() == digest
+        if check and not same:
             raise PageChangedError(path)
-        text = with_folded_copy(data.decode("utf-8"), weight)
-        if kept is None or not _keep_copy(text, kept_copy(kept, digest), target):
+        text, complete = folded_copy(data.decode("utf-8"), weight)
+        if kept is None or not same or not complete or \
+                not _keep_copy(text, kept_copy(kept, digest), target):
             with open(target, "w", encoding="utf-8") as handle:
                 handle.write(text)
     return len(pages)
@@ -140,39 +154,46 @@ def kept_copy(kept, digest):
     """Where in the folder ``kept`` the copy of the page whose bytes have ``digest`` is.
 
     Named by the digest alone: the folder is one of the search cache's, one for each
-    key base (the settings that shape the copies, the plugin's code, Pagefind's
-    version), so a copy is always the one this code makes of those bytes.
+    key base (the settings that shape the copies, the plugin's code, Pagefind's and
+    Python's versions).  Copies are renamed into place, never half-written, but not
+    flushed to the disk one by one: after a power cut, clear the cache (``make clean``).
     """
     return os.path.join(kept, digest.hex() + ".html")
 
 
-def _link_kept(copy, target):
-    """Link ``target`` to the kept ``copy``; whether it could (not when there is none)."""
+def _stage_kept(copy, target):
+    """Link ``target`` to the kept ``copy`` (copy it where files cannot be linked);
+    whether it is staged (not when there is no such copy)."""
     try:
         os.link(copy, target)
-    except OSError:
+    except FileNotFoundError:
         return False
+    except OSError:  # a file system without hard links: still no folding
+        try:
+            shutil.copyfile(copy, target)
+        except OSError:
+            return False
     return True
 
 
 def _keep_copy(text, copy, target):
     """Write ``text`` as the kept ``copy`` (renamed into place: never half-written) and
-    link ``target`` to it; whether both were done (else ``target`` is written alone)."""
+    stage ``target`` from it; whether both were done (else ``target`` is written alone)."""
     folder = os.path.dirname(copy)
-    partial = os.path.join(folder, f".tmp-{os.getpid()}-{os.path.basename(copy)}")
+    partial = None
     try:
         os.makedirs(folder, exist_ok=True)
-        with open(partial, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        handle, partial = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
         os.replace(partial, copy)
-        os.link(copy, target)
+        partial = None
     except OSError:
-        try:
-            os.unlink(partial)
-        except OSError:
-            pass
+        if partial is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(partial)
         return False
-    return True
+    return _stage_kept(copy, target)
 
 
 class PageChangedError(Exception):

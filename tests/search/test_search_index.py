@@ -609,13 +609,13 @@ def test_an_edit_folds_only_the_edited_page(build_site, tmp_path, monkeypatch):
     import search.staging as staging
 
     first = build_site("basic", PLUGINS=PLUGINS)
-    folded, original = [], staging.with_folded_copy
+    folded, original = [], staging.folded_copy
 
     def counting(html, weight):
         folded.append(html)
         return original(html, weight)
 
-    monkeypatch.setattr(staging, "with_folded_copy", counting)
+    monkeypatch.setattr(staging, "folded_copy", counting)
     article = tmp_path / "content" / "2018" / "lam-viec.md"
     article.write_text(article.read_text(encoding="utf-8") + "\nĐoạn mới về Đà Nẵng.\n",
                        encoding="utf-8")
@@ -627,3 +627,94 @@ def test_an_edit_folds_only_the_edited_page(build_site, tmp_path, monkeypatch):
     assert snapshot(edited / "pagefind") == snapshot(plain / "pagefind")
     assert snapshot(edited / "pagefind") != snapshot(first / "pagefind")
 
+
+
+def test_the_background_staging_keeps_and_links_the_copies(build_site, tmp_path, write_article):
+    """The shards indexed while the site is written (a process of their own) keep their
+    pages' copies too: after an edit, every unchanged page's copy is the same file,
+    linked again, not written anew; a change of the folded words' weight starts a new
+    folder of copies and drops the last one."""
+    for year in (2016, 2017):
+        write_article(f"{year}/tin-{year}.md",
+                      f"---\ntitle: Tin năm {year}\ndate: {year}-03-01 08:00\n"
+                      f"category: Tin tức\n---\nHội khuyến học Đà Nẵng họp năm {year}.\n")
+    settings = {**EARLY, "SEARCH_SHARD_SIZE": 1}
+    first = build_site("basic", **settings)
+    folder = tmp_path / ".cache" / "search" / KEPT_COPIES
+    copies = {p.name: p.stat().st_ino for p in folder.glob("*/*.html")}
+    indexed = [p for p in first.rglob("index.html") if b"data-pagefind-body" in p.read_bytes()]
+    assert len(copies) == len(indexed) > 3
+    article = tmp_path / "content" / "2016" / "tin-2016.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nĐoạn mới.\n", encoding="utf-8")
+    fresh_logs()
+    edited = run_build(tmp_path / "content", tmp_path / "edited", **settings)
+    after = {p.name: p.stat().st_ino for p in folder.glob("*/*.html")}
+    kept = set(copies) & set(after)
+    assert len(after) == len(copies) and len(kept) == len(copies) - 1  # one page changed
+    assert all(after[name] == copies[name] for name in kept)
+    late = run_build(tmp_path / "content", tmp_path / "late",
+                     **{**settings, "SEARCH_EARLY": False, "SEARCH_CACHE_PATH": None})
+    assert snapshot(edited / "pagefind") == snapshot(late / "pagefind")
+    bases = [p.name for p in folder.iterdir()]
+    fresh_logs()
+    run_build(tmp_path / "content", tmp_path / "weighted",
+              **{**settings, "SEARCH_FOLDED_WEIGHT": 0.5})
+    assert len([p for p in folder.iterdir()]) == 1 and [p.name for p in folder.iterdir()] != bases
+    assert all('data-pagefind-weight="0.5"' in p.read_text(encoding="utf-8")
+               for p in folder.glob("*/*.html") if "Dà" in p.read_text(encoding="utf-8"))
+
+
+def test_a_copy_is_kept_only_of_the_bytes_it_is_named_by_and_only_when_complete(
+        tmp_path, caplog):
+    import hashlib
+    import logging
+
+    from search.staging import prepare_pages
+
+    site, kept = tmp_path / "site", tmp_path / "kept"
+    page = site / "2018" / "bai" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("<main><article data-pagefind-body>Đà Nẵng</article></main>",
+                    encoding="utf-8")
+    stale = hashlib.blake2b(b"the bytes of another build", digest_size=16).digest()
+    prepare_pages([(str(page), stale)], str(site), str(tmp_path / "a"), 1.0, kept=str(kept))
+    assert not list(kept.glob("*.html"))  # staged, but not kept under a wrong name
+    # No </article> to hold the folded words: it warns, on every build.
+    page.write_text("<main><div data-pagefind-body>Đà Nẵng</div></main>", encoding="utf-8")
+    digest = hashlib.blake2b(page.read_bytes(), digest_size=16).digest()
+    caplog.set_level(logging.WARNING, logger="search")
+    for number in range(2):
+        caplog.clear()
+        fresh_logs()  # each build is a process of its own: Pelican would say it once
+        prepare_pages([(str(page), digest)], str(site), str(tmp_path / f"b{number}"), 1.0,
+                      kept=str(kept))
+        assert "no </article>" in caplog.text
+    assert not list(kept.glob("*.html"))
+
+
+def test_without_hard_links_kept_copies_are_copied_not_folded_again(tmp_path, monkeypatch):
+    import hashlib
+
+    import search.staging as staging
+
+    site, kept = tmp_path / "site", tmp_path / "kept"
+    page = site / "2018" / "bai" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("<main><article data-pagefind-body>Đà Nẵng</article></main>",
+                    encoding="utf-8")
+    digest = hashlib.blake2b(page.read_bytes(), digest_size=16).digest()
+
+    def no_links(*_args, **_kwargs):
+        raise PermissionError("no hard links here")
+
+    monkeypatch.setattr(os, "link", no_links)
+    staging.prepare_pages([(str(page), digest)], str(site), str(tmp_path / "a"), 1.0,
+                          kept=str(kept))
+    folded, original = [], staging.folded_copy
+    monkeypatch.setattr(staging, "folded_copy",
+                        lambda html, weight: folded.append(html) or original(html, weight))
+    staging.prepare_pages([(str(page), digest)], str(site), str(tmp_path / "b"), 1.0,
+                          kept=str(kept))
+    staged = tmp_path / "b" / "2018" / "bai" / "index.html"
+    assert folded == [] and '<p data-pagefind-weight="1.0">Dà</p>' in staged.read_text(
+        encoding="utf-8")
