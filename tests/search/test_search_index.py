@@ -578,20 +578,25 @@ def test_the_background_process_warnings_reach_the_build_log(tmp_path, caplog):
     assert "Note:" in log.read_text(encoding="utf-8")  # there, but not passed on
 
 
+def one_page(site, html):
+    """Write a page of ``html`` in the output folder ``site``: ``(its path, its digest)``."""
+    import hashlib
+
+    page = site / "2018" / "bai" / "index.html"
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text(html, encoding="utf-8")
+    return page, hashlib.blake2b(page.read_bytes(), digest_size=16).digest()
+
+
 def test_a_kept_copy_is_linked_and_its_page_not_read_again(tmp_path):
     """The copy handed to Pagefind is kept by its page's digest: the next shard holding
     the same bytes links it, without reading and folding the page again (after an edit,
     every page of its shard but the edited one)."""
-    import hashlib
 
     from search.staging import kept_copy, prepare_pages
 
     site, kept = tmp_path / "site", tmp_path / "kept"
-    page = site / "2018" / "bai" / "index.html"
-    page.parent.mkdir(parents=True)
-    page.write_text("<main><article data-pagefind-body>Đà Nẵng</article></main>",
-                    encoding="utf-8")
-    digest = hashlib.blake2b(page.read_bytes(), digest_size=16).digest()
+    page, digest = one_page(site, "<main><article data-pagefind-body>Đà Nẵng</article></main>")
     prepare_pages([(str(page), digest)], str(site), str(tmp_path / "first"), 1.0, kept=str(kept))
     copy = Path(kept_copy(str(kept), digest))
     staged = tmp_path / "first" / "2018" / "bai" / "index.html"
@@ -693,16 +698,11 @@ def test_a_copy_is_kept_only_of_the_bytes_it_is_named_by_and_only_when_complete(
 
 
 def test_without_hard_links_kept_copies_are_copied_not_folded_again(tmp_path, monkeypatch):
-    import hashlib
 
     import search.staging as staging
 
     site, kept = tmp_path / "site", tmp_path / "kept"
-    page = site / "2018" / "bai" / "index.html"
-    page.parent.mkdir(parents=True)
-    page.write_text("<main><article data-pagefind-body>Đà Nẵng</article></main>",
-                    encoding="utf-8")
-    digest = hashlib.blake2b(page.read_bytes(), digest_size=16).digest()
+    page, digest = one_page(site, "<main><article data-pagefind-body>Đà Nẵng</article></main>")
 
     def no_links(*_args, **_kwargs):
         raise PermissionError("no hard links here")
