@@ -42,6 +42,7 @@ render plugin, which says when a batch of pages is written (``render_pages_writt
 
 import atexit
 import concurrent.futures
+import contextlib
 import glob
 import hashlib
 import json
@@ -62,6 +63,7 @@ from .staging import (  # noqa: F401 — fold_d, folded_words: this module's API
     _relative,
     fold_d,
     folded_words,
+    link_or_copy,
     prepare_pages,
     with_folded_copy,
 )
@@ -262,7 +264,7 @@ def build_search_index(pelican):
             # Hard links: the same files as the cache's (and as the last build's, when
             # the shard did not change), so nothing is copied or compared byte by byte.
             shutil.copytree(folder, os.path.join(bundle, shard_folder(number)),
-                            dirs_exist_ok=number == 0, copy_function=_link_or_copy)
+                            dirs_exist_ok=number == 0, copy_function=link_or_copy)
     extra = [shard_folder(number) + "/" for number in range(1, len(shards))]
     with open(os.path.join(bundle, SHARDS_FILE), "w", encoding="utf-8") as handle:
         json.dump(extra, handle)
@@ -277,14 +279,6 @@ def build_search_index(pelican):
     logger.info("search: %d pages in %d shard(s) of %s/: %d indexed, %d from the cache "
                 "(%d indexed while the site was written)", total, len(shards), bundle_dir,
                 indexed, total - indexed, ahead)
-
-
-def _link_or_copy(source, target):
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
-    return target
 
 
 def _processes(settings):
@@ -360,25 +354,26 @@ def _forget_other_copies(kept, digests):
     stopped staging process left: the cache keeps the latest site's copies."""
     if kept is None:
         return
-    parent = os.path.dirname(kept)
+    _remove_all_but(os.path.dirname(kept), {os.path.basename(kept)})
+    _remove_all_but(kept, {digest.hex() + ".html" for digest in digests})
+
+
+def _remove_all_but(folder, names):
+    """Remove every file and folder in ``folder`` but those named in ``names`` (nothing
+    when it cannot be listed)."""
     try:
-        bases = os.listdir(parent)
+        found = os.listdir(folder)
     except OSError:
         return
-    for name in bases:
-        if name != os.path.basename(kept):
-            shutil.rmtree(os.path.join(parent, name), ignore_errors=True)
-    wanted = {digest.hex() + ".html" for digest in digests}
-    try:
-        names = os.listdir(kept)
-    except OSError:
-        return
-    for name in names:
-        if name not in wanted:
-            try:
-                os.unlink(os.path.join(kept, name))
-            except OSError:
-                pass
+    for name in found:
+        if name in names:
+            continue
+        path = os.path.join(folder, name)
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
 
 
 def _cache_folder(settings):
@@ -455,15 +450,12 @@ def _keep(bundle, cached):
 
 
 def _forget_other_bundles(cache, used):
-    """Drop the bundles in the ``cache`` folder this build did not use: the cache keeps
-    the latest site."""
+    """Drop the bundles in the ``cache`` folder this build did not use, and any stray
+    file (but the list of known pages): the cache keeps the latest site."""
     if cache is None:
         return
-    used = set(used)
-    for name in os.listdir(cache):
-        path = os.path.join(cache, name)
-        if path not in used and name not in (KNOWN_PAGES, KEPT_COPIES):
-            shutil.rmtree(path, ignore_errors=True)
+    _remove_all_but(cache, {os.path.basename(path) for path in used if path} |
+                    {KNOWN_PAGES, KEPT_COPIES})
 
 
 # -- shards indexed while the site is still being written ---------------------------

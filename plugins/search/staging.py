@@ -139,7 +139,9 @@ def prepare_pages(pages, output_path, staging, weight, check=False, kept=None):
             if check:  # removed since the shard was foreseen
                 raise PageChangedError(path) from None
             raise
-        same = hashlib.blake2b(data, digest_size=16).digest() == digest
+        # (Summed up only when a check or a kept copy needs it.)
+        same = (check or kept is not None) and \
+            hashlib.blake2b(data, digest_size=16).digest() == digest
         if check and not same:
             raise PageChangedError(path)
         text, complete = folded_copy(data.decode("utf-8"), weight)
@@ -161,18 +163,23 @@ def kept_copy(kept, digest):
     return os.path.join(kept, digest.hex() + ".html")
 
 
-def _stage_kept(copy, target):
-    """Link ``target`` to the kept ``copy`` (copy it where files cannot be linked);
-    whether it is staged (not when there is no such copy)."""
+def link_or_copy(source, target):
+    """Hard-link ``target`` to ``source``, or copy it where files cannot be linked (the
+    copy keeps the time); return ``target``."""
     try:
-        os.link(copy, target)
-    except FileNotFoundError:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+    return target
+
+
+def _stage_kept(copy, target):
+    """Stage ``target`` from the kept ``copy`` (see :func:`link_or_copy`); whether it
+    is staged (not when there is no such copy)."""
+    try:
+        link_or_copy(copy, target)
+    except OSError:
         return False
-    except OSError:  # a file system without hard links: still no folding
-        try:
-            shutil.copyfile(copy, target)
-        except OSError:
-            return False
     return True
 
 

@@ -130,12 +130,15 @@ def test_unchanged_pages_reuse_the_last_index(build_site, tmp_path, caplog):
     article = tmp_path / "content" / "2018" / "lam-viec.md"
     article.write_text(article.read_text(encoding="utf-8") + "\nĐoạn mới về Đà Nẵng.\n",
                        encoding="utf-8")
+    stray = tmp_path / ".cache" / "search" / ".tmp-left-by-a-stopped-build"
+    stray.write_bytes(b"")
     caplog.clear()
     fresh_logs()  # the message is the first build's again: Pelican would hold it back
     edited = run_build(tmp_path / "content", tmp_path / "edited", PLUGINS=PLUGINS)
     assert "4 indexed, 0 from the cache" in caplog.text
     assert snapshot(edited / "pagefind") != snapshot(first / "pagefind")
     assert len(kept_bundles(tmp_path)) == 1
+    assert not stray.exists() and (tmp_path / ".cache" / "search" / "trang.pickle").is_file()
     # One copy of each page indexed, the edited page's as it is now: the copy of its
     # last version is dropped with the bundle that used it.
     copies = kept_copies(tmp_path)
