@@ -110,7 +110,7 @@ def _end_of_element(html, start_tag):
 def _relative(path, folder):
     """``path`` relative to ``folder``, which holds it (``os.path.relpath`` makes both
     absolute first: a tenth of a second for the pages of a site of 2,000 articles)."""
-    root = os.path.join(folder, "")
+    root = folder if not folder or folder.endswith(os.sep) else folder + os.sep
     return path[len(root):] if path.startswith(root) else os.path.relpath(path, folder)
 
 

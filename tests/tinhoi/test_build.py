@@ -288,3 +288,33 @@ def test_libraries_a_plugin_imports_when_it_writes_are_loaded_ahead_for_the_prev
                             check=True, cwd=ROOT).stdout.splitlines()
     assert output == ["[False, False, False]", "[True, True, True] False False",
                       "True False"]
+
+
+def test_a_file_system_without_hard_links_gets_copies_of_the_unchanged_pages(
+        content, tmp_path, monkeypatch, caplog):
+    """Where the last build's pages cannot be linked into the new one (another file
+    system, a network drive), they are copied: every page of the site is there with its
+    bytes, and none is rendered again."""
+    import errno
+    import logging
+
+    site = tmp_path / "site"
+    settings = pelican_settings(content, site, PLUGINS=PLUGINS)
+    reset_pelican_signals()
+    build(settings, str(site))
+    first = {path.relative_to(site): path.read_bytes()
+             for path in site.rglob("*") if path.is_file()}
+    assert len(first) > 10
+
+    def no_links(source, target, *args, **kwargs):
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", no_links)
+    reset_pelican_signals()
+    with caplog.at_level(logging.INFO):
+        build(settings, str(site), keep_unchanged=False)
+    second = {path.relative_to(site): path.read_bytes()
+              for path in site.rglob("*") if path.is_file()}
+    assert second == first
+    summary = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Trang:")]
+    assert summary and summary[-1].startswith("Trang: 0 trang dựng lại"), summary
