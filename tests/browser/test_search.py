@@ -17,6 +17,14 @@ DA_NANG = (
     "Hội Khuyến học Đà Nẵng trao đổi kinh nghiệm “Đường sách khuyến học” với Thành phố Hồ Chí Minh")
 
 
+def wait_for_search(page):
+    """Wait until the search page says what it found (its status reads "Đang tìm…" from
+    the moment a search starts, synchronously, until the results are shown)."""
+    page.wait_for_function(
+        "() => { const s = document.getElementById('ket-qua-trang-thai').textContent;"
+        " return s && !s.startsWith('Đang'); }")
+
+
 def search_from_header(browser, server, query):
     page = browser.new_page(viewport={"width": 390, "height": 900})
     errors = []
@@ -25,9 +33,7 @@ def search_from_header(browser, server, query):
     page.fill("#tim-kiem-nhanh", query)
     page.press("#tim-kiem-nhanh", "Enter")
     page.wait_for_url("**/tim-kiem/**")
-    page.wait_for_function(
-        "() => { const s = document.getElementById('ket-qua-trang-thai').textContent;"
-        " return s && !s.startsWith('Đang'); }")
+    wait_for_search(page)
     titles = page.eval_on_selector_all("#ket-qua h2 a", "links => links.map(a => a.textContent)")
     return page, titles, errors
 
@@ -78,12 +84,11 @@ def test_search_filters_by_event_type_and_year(browser, server):
     page, titles, _ = search_from_header(browser, server, "khuyen hoc")
     assert len(titles) > 3
     page.select_option("#loc-loai", "Ký kết")
-    page.wait_for_function("() => document.querySelectorAll('#ket-qua li').length > 0")
-    page.wait_for_timeout(300)
+    wait_for_search(page)
     kinds = page.eval_on_selector_all("#ket-qua h2 a", "links => links.map(a => a.textContent)")
     assert kinds and all("ký" in t.lower() or "phối hợp" in t.lower() for t in kinds), kinds
     page.select_option("#loc-nam", "2019")
-    page.wait_for_timeout(500)
+    wait_for_search(page)
     narrowed = page.eval_on_selector_all("#ket-qua h2 a", "links => links.map(a => a.textContent)")
     assert narrowed == [
         "Hội Khuyến học Thành phố và Sở Giáo dục và Đào tạo ký chương trình phối hợp"]

@@ -130,10 +130,16 @@ def test_articles_are_read_while_the_pool_still_converts_the_others(content, tmp
     plain = plain_site(content, tmp_path / "plain")
     convert, build_process, converted_here = TinhoiReader._convert_file, os.getpid(), []
 
+    # A conversion waits until the build process has read its first article (or two
+    # seconds, for the first ones): a fixed pause lost the race on a loaded machine.
+    first_read = tmp_path / "first-read"
+
     def slow_conversion(self, source_path):
         if os.getpid() == build_process:
             converted_here.append(source_path)
-        time.sleep(0.05)
+        deadline = time.monotonic() + 2
+        while not first_read.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
         return convert(self, source_path)
 
     submitted, waited, stored_at_first_read = [], [], []
@@ -153,6 +159,7 @@ def test_articles_are_read_while_the_pool_still_converts_the_others(content, tmp
     def note_first_read(self, source_path):
         if not stored_at_first_read:
             stored_at_first_read.append(len(cache_entries(content)))
+            first_read.touch()
         return read(self, source_path)
 
     monkeypatch.setattr(TinhoiReader, "_convert_file", slow_conversion)

@@ -20,7 +20,7 @@ def counted():
     (four builds under callgrind, two at a time: each takes a minute), by scenario:
     ``{scenario: {tree: instructions}}``, with the ratios and the whole output."""
     output = run_bench_script("instructions.py", "--articles", "4", "--top", "2",
-                              "--against", "HEAD", "--scenario", "cold,full")
+                              "--against", "HEAD", "--scenario", "cold,full", timeout=1200)
     blocks = re.split(r"^scenario: (cold|full)$", output, flags=re.MULTILINE)[1:]
     found = {}
     for scenario, block in zip(blocks[::2], blocks[1::2], strict=True):

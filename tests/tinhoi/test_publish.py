@@ -12,7 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, ROOT, parse_html, run_build, write_project_settings
+from tests.conftest import (
+    FIXTURES,
+    ROOT,
+    parse_html,
+    run_build,
+    skip_near_local_midnight,
+    write_project_settings,
+)
 
 BASE_PLUGINS = ["tinhoi_content", "vietnamese", "schedule"]
 # The feeds and sitemap are written from the published articles too: when their plugins are
@@ -138,6 +145,7 @@ def snapshot(folder):
 
 
 def test_publish_precompresses_text_files_and_stays_deterministic(project):
+    skip_near_local_midnight()  # the second publish must find the site unchanged
     first = tinhoi(project, "publish")
     assert first.returncode == 0, first.stdout + first.stderr
     output = project / "output"
@@ -316,6 +324,7 @@ def test_republish_compresses_only_what_changed(project):
 
 
 def test_publish_checks_the_content_only_when_it_builds(project):
+    skip_near_local_midnight()  # the second publish must find the site unchanged
     assert tinhoi(project, "publish").returncode == 0
     (project / "content" / "2018" / "hong.md").write_text(
         "---\ntitle: Bài hỏng\ndate: 32/13/2018\n---\nNội dung.\n", encoding="utf-8")

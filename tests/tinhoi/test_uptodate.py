@@ -11,7 +11,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.conftest import FIXTURES, ROOT, pelican_settings, write_project_settings
+from tests.conftest import (
+    FIXTURES,
+    ROOT,
+    pelican_settings,
+    skip_near_local_midnight,
+    write_project_settings,
+)
 
 ARTICLE = "thuong-truc-thanh-uy-lam-viec-voi-hoi-khuyen-hoc-thanh-pho"
 KEPT = "Không có gì thay đổi"
@@ -21,6 +27,7 @@ KEPT = "Không có gì thay đổi"
 def project(tmp_path):
     """The basic fixture without its invalid article (a build with errors is never
     skipped), one article carrying an unknown field (a warning)."""
+    skip_near_local_midnight()
     shutil.copytree(FIXTURES / "basic" / "content", tmp_path / "content")
     (tmp_path / "content" / "2018" / "hong.md").unlink()
     signing = tmp_path / "content" / "2018" / "ky-ket.md"
@@ -154,12 +161,8 @@ def test_the_window_ends_at_midnight_or_at_the_next_scheduled_article(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(FIXTURES / "basic" / "content", content)
     (content / "2018" / "hong.md").unlink()
-    tz = ZoneInfo("Asia/Ho_Chi_Minh")
-    now = datetime.datetime.now(tz)
-    midnight = datetime.datetime.combine(now.date() + datetime.timedelta(days=1),
-                                         datetime.time(), tz)
-    if midnight - now < datetime.timedelta(minutes=5):
-        pytest.skip("too close to midnight: the builds would straddle it")
+    midnight = skip_near_local_midnight()
+    now = datetime.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh"))
     settings = pelican_settings(content, tmp_path / "output")
     output = str(tmp_path / "output")
     build(settings, output, skip_if_unchanged=True)
