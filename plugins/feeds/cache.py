@@ -12,6 +12,7 @@ import logging
 import os
 import pickle
 import tempfile
+import time
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -113,8 +114,23 @@ class FeedCache:
         if not self.folder or not os.path.isdir(self.folder):
             return
         for name in os.listdir(self.folder):
-            if name not in self.used:
+            path = os.path.join(self.folder, name)
+            # A ``.feed-…`` being written by another build running now (``make html``
+            # beside the live preview) is left alone, an old one removed.
+            if name not in self.used and not (name.startswith(".") and _recent(path)):
                 try:
-                    os.unlink(os.path.join(self.folder, name))
+                    os.unlink(path)
                 except OSError:
                     pass
+
+
+# A temporary file younger than this may be another build's, being written now.
+WORK_IN_PROGRESS_SECONDS = 3600
+
+
+def _recent(path):
+    """Whether ``path`` changed in the last :data:`WORK_IN_PROGRESS_SECONDS`."""
+    try:
+        return time.time() - os.lstat(path).st_mtime < WORK_IN_PROGRESS_SECONDS
+    except OSError:
+        return False

@@ -53,6 +53,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 import blinker
 from pelican import signals
@@ -358,9 +359,15 @@ def _forget_other_copies(kept, digests):
     _remove_all_but(kept, {digest.hex() + ".html" for digest in digests})
 
 
+# A build's work in the cache (``.early-…``, ``.work-…``, ``.tmp-…``) younger than this
+# may be another build's, running now (``make html`` beside the live preview): it is
+# left alone; older, it is what a stopped build left, and is removed.
+WORK_IN_PROGRESS_SECONDS = 3600
+
+
 def _remove_all_but(folder, names):
-    """Remove every file and folder in ``folder`` but those named in ``names`` (nothing
-    when it cannot be listed)."""
+    """Remove every file and folder in ``folder`` but those named in ``names`` and the
+    work of a build still running (nothing when it cannot be listed)."""
     try:
         found = os.listdir(folder)
     except OSError:
@@ -369,11 +376,21 @@ def _remove_all_but(folder, names):
         if name in names:
             continue
         path = os.path.join(folder, name)
+        if name.startswith(".") and _recent(path):
+            continue
         if os.path.isdir(path) and not os.path.islink(path):
             shutil.rmtree(path, ignore_errors=True)
         else:
             with contextlib.suppress(OSError):
                 os.unlink(path)
+
+
+def _recent(path):
+    """Whether ``path`` changed in the last :data:`WORK_IN_PROGRESS_SECONDS`."""
+    try:
+        return time.time() - os.lstat(path).st_mtime < WORK_IN_PROGRESS_SECONDS
+    except OSError:
+        return False
 
 
 def _cache_folder(settings):
@@ -651,11 +668,36 @@ def _stop_early():
 atexit.register(_stop_early)
 
 
+# Seconds a shard indexed in the background may take (a shard of 500 pages takes 2 to
+# 10 s here): Pagefind never ends when its folder is removed under it.
+EARLY_TIMEOUT = 600
+
+
+def _wait_for(job, timeout=EARLY_TIMEOUT):
+    """Wait for ``job``'s Pagefind; stop it when its work folder is gone or it takes
+    longer than ``timeout`` (its shard is then indexed by the end of the build)."""
+    process, work = job[0], job[1]
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            process.wait(timeout=0.2)
+            return
+        except subprocess.TimeoutExpired:
+            if os.path.isdir(work) and time.monotonic() < deadline:
+                continue
+        process.kill()
+        process.wait()
+        logger.info("search: a shard indexed in the background was stopped (%s); it is "
+                    "indexed again", "its folder was removed" if not os.path.isdir(work)
+                    else f"more than {timeout} s")
+        return
+
+
 def finish_early_shards():
     """Wait for the shards still being indexed; return the cache keys of those kept,
     and the pages read for them (see :func:`pages_to_index`'s ``noted``)."""
     for job in _early["running"]:
-        job[0].wait()
+        _wait_for(job)
         _keep_early(job)
     kept, read = _early["kept"], _early["read"]
     _early.update(output=None, shards=[], running=[], kept=set(), known=None, settings=None,

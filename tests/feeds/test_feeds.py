@@ -520,6 +520,27 @@ def test_an_edit_remakes_the_feeds_holding_the_article_and_reuses_the_others(tmp
     assert len(after) == len(before)
 
 
+def test_the_cache_keeps_a_feed_another_build_is_writing_and_drops_a_stale_one(tmp_path):
+    """``make html`` beside the live preview: both builds keep their feeds in one cache.
+    A temporary document another build is writing now is left alone when this build
+    drops the documents it did not use; one left hours ago by a stopped build goes."""
+    import os
+    import time
+
+    content = copy_fixture(tmp_path)
+    build(tmp_path, content)
+    cache = tmp_path / ".cache" / "feeds"
+    writing = cache / ".feed-of-another-build"
+    writing.write_bytes(b"<feed")
+    stale = cache / ".feed-left-by-a-stopped-build"
+    stale.write_bytes(b"<feed")
+    os.utime(stale, (time.time() - 7200, time.time() - 7200))
+    edit(content / "2018" / "ky-ket.md", {"title: Ký kết chương trình phối hợp":
+                                          "title: Lễ ký kết chương trình phối hợp"})
+    build(tmp_path, content)
+    assert writing.exists() and not stale.exists()
+
+
 def test_feeds_from_the_cache_are_those_a_build_without_it_makes(tmp_path):
     content = copy_fixture(tmp_path / "cached")
     build(tmp_path / "cached", content)

@@ -2,6 +2,7 @@
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -16,9 +17,10 @@ PLUGINS = ["tinhoi_content", "vietnamese", "search"]
 
 def kept_bundles(project):
     """The bundles kept in the search cache (folders: the cache also keeps a list of
-    the last build's pages, and the copies of the pages handed to Pagefind)."""
+    the last build's pages, the copies of the pages handed to Pagefind, and the work of
+    builds running, named with a dot)."""
     return [p for p in (project / ".cache" / "search").iterdir()
-            if p.is_dir() and p.name != KEPT_COPIES]
+            if p.is_dir() and p.name != KEPT_COPIES and not p.name.startswith(".")]
 
 
 def kept_copies(project):
@@ -132,6 +134,10 @@ def test_unchanged_pages_reuse_the_last_index(build_site, tmp_path, caplog):
                        encoding="utf-8")
     stray = tmp_path / ".cache" / "search" / ".tmp-left-by-a-stopped-build"
     stray.write_bytes(b"")
+    os.utime(stray, (time.time() - 7200, time.time() - 7200))  # two hours ago
+    # Another build's work, running now (make html beside the live preview): left alone.
+    running = tmp_path / ".cache" / "search" / ".early-of-another-build"
+    (running / "trang").mkdir(parents=True)
     caplog.clear()
     fresh_logs()  # the message is the first build's again: Pelican would hold it back
     edited = run_build(tmp_path / "content", tmp_path / "edited", PLUGINS=PLUGINS)
@@ -139,6 +145,7 @@ def test_unchanged_pages_reuse_the_last_index(build_site, tmp_path, caplog):
     assert snapshot(edited / "pagefind") != snapshot(first / "pagefind")
     assert len(kept_bundles(tmp_path)) == 1
     assert not stray.exists() and (tmp_path / ".cache" / "search" / "trang.pickle").is_file()
+    assert (running / "trang").is_dir()
     # One copy of each page indexed, the edited page's as it is now: the copy of its
     # last version is dropped with the bundle that used it.
     copies = kept_copies(tmp_path)
@@ -721,3 +728,38 @@ def test_without_hard_links_kept_copies_are_copied_not_folded_again(tmp_path, mo
     staged = tmp_path / "b" / "2018" / "bai" / "index.html"
     assert folded == [] and '<p data-pagefind-weight="1.0">Dà</p>' in staged.read_text(
         encoding="utf-8")
+
+
+def test_a_background_shard_whose_folder_is_removed_does_not_hold_the_build(
+        build_site, tmp_path, caplog, monkeypatch):
+    """Pagefind never ends when its folder is removed under it (another build pruning
+    the cache it shares): the build stops it and indexes the shard itself, instead of
+    waiting for ever."""
+    import logging
+    import shutil
+    import subprocess
+    import sys
+
+    import search.search as search_module
+
+    caplog.set_level(logging.INFO, logger="search")
+    started = []
+
+    def never_ending(pages, work, key, kept=None):
+        process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+        started.append(process)
+        shutil.rmtree(work)  # as a concurrent build's prune did
+        return process, work, os.path.join(work, "bundle"), key
+
+    monkeypatch.setattr(search_module, "_launch", never_ending)
+    fresh_logs()
+    begun = time.monotonic()
+    site = build_site("basic", **EARLY)
+    assert time.monotonic() - begun < 120
+    assert started and all(process.poll() is not None for process in started)
+    assert "was stopped (its folder was removed)" in caplog.text
+    indexed, cached, ahead = indexed_counts(caplog.text)
+    assert indexed > 0 and ahead == 0  # every shard indexed by the end of the build
+    late = run_build(tmp_path / "content", tmp_path / "late",
+                     **{**EARLY, "SEARCH_EARLY": False, "SEARCH_CACHE_PATH": None})
+    assert snapshot(site / "pagefind") == snapshot(late / "pagefind")
