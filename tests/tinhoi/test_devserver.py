@@ -26,6 +26,14 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-q
 ARTICLE = "2018/thuong-truc-thanh-uy-lam-viec-voi-hoi-khuyen-hoc-thanh-pho/"
 
 
+def save(path, text):
+    """Save ``text`` in ``path`` as editors do, whole at once (a ``.tmp`` file, which the
+    watcher ignores, renamed over it): a build never reads it half-written."""
+    partial = path.with_name(path.name + ".tmp")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)
+
+
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -142,8 +150,8 @@ def test_an_error_already_there_does_not_stop_the_preview(project):
         running.wait_for("Xem trước tại")
         assert json.loads(running.get("__tinhoi/status")[0]) == {"version": 1, "errors": []}
         source = project / "content" / "2018" / "lam-viec.md"
-        source.write_text(source.read_text(encoding="utf-8").replace(
-            "buổi làm việc diễn ra", "buổi làm việc ĐÃ SỬA diễn ra"), encoding="utf-8")
+        save(source, source.read_text(encoding="utf-8").replace(
+            "buổi làm việc diễn ra", "buổi làm việc ĐÃ SỬA diễn ra"))
         deadline = time.monotonic() + 45
         while json.loads(running.get("__tinhoi/status")[0])["version"] < 2:
             assert time.monotonic() < deadline, "\n".join(running.lines)
@@ -298,14 +306,14 @@ def _reload_in_chromium(sync_api, project, server):
                                              "Thành phố")
             page.evaluate("window.__chua_tai_lai = true")
 
-            source.write_text(source.read_text(encoding="utf-8").replace(
-                "buổi làm việc diễn ra", "buổi làm việc CẬP NHẬT MỚI diễn ra"), encoding="utf-8")
+            save(source, source.read_text(encoding="utf-8").replace(
+                "buổi làm việc diễn ra", "buổi làm việc CẬP NHẬT MỚI diễn ra"))
             page.wait_for_function(
                 "document.body.innerText.includes('CẬP NHẬT MỚI')", timeout=45_000)
             assert page.evaluate("window.__chua_tai_lai === undefined")  # a real reload
 
-            source.write_text(source.read_text(encoding="utf-8").replace(
-                "type: meeting", "type: party"), encoding="utf-8")
+            save(source, source.read_text(encoding="utf-8").replace(
+                "type: meeting", "type: party"))
             alert = page.wait_for_selector("[role=alert]", timeout=45_000)
             assert "lam-viec.md:5" in alert.inner_text()
             assert "CẬP NHẬT MỚI" in page.inner_text("body")  # still the last good build
