@@ -53,6 +53,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 import blinker
@@ -361,7 +362,8 @@ def _forget_other_copies(kept, digests):
 
 # A build's work in the cache (``.early-…``, ``.work-…``, ``.tmp-…``) younger than this
 # may be another build's, running now (``make html`` beside the live preview): it is
-# left alone; older, it is what a stopped build left, and is removed.
+# left alone; older, it is what a stopped build left, and is removed (the rule, and the
+# hour, of the content plugin's snapshots).
 WORK_IN_PROGRESS_SECONDS = 3600
 
 
@@ -677,20 +679,25 @@ def _wait_for(job, timeout=EARLY_TIMEOUT):
     """Wait for ``job``'s Pagefind; stop it when its work folder is gone or it takes
     longer than ``timeout`` (its shard is then indexed by the end of the build)."""
     process, work = job[0], job[1]
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            process.wait(timeout=0.2)
-            return
-        except subprocess.TimeoutExpired:
-            if os.path.isdir(work) and time.monotonic() < deadline:
-                continue
-        process.kill()
-        process.wait()
+    done, why = threading.Event(), []
+
+    def watch():  # beside the wait, which so ends as soon as Pagefind does
+        deadline = time.monotonic() + timeout
+        while not done.wait(0.2):
+            if not os.path.isdir(work) or time.monotonic() > deadline:
+                why.append("its folder was removed" if not os.path.isdir(work)
+                           else f"more than {timeout} s")
+                process.kill()
+                return
+
+    watcher = threading.Thread(target=watch, name="tinhoi-search-watch", daemon=True)
+    watcher.start()
+    process.wait()
+    done.set()
+    watcher.join()
+    if why:
         logger.info("search: a shard indexed in the background was stopped (%s); it is "
-                    "indexed again", "its folder was removed" if not os.path.isdir(work)
-                    else f"more than {timeout} s")
-        return
+                    "indexed again", why[0])
 
 
 def finish_early_shards():

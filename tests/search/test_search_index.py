@@ -763,3 +763,20 @@ def test_a_background_shard_whose_folder_is_removed_does_not_hold_the_build(
     late = run_build(tmp_path / "content", tmp_path / "late",
                      **{**EARLY, "SEARCH_EARLY": False, "SEARCH_CACHE_PATH": None})
     assert snapshot(site / "pagefind") == snapshot(late / "pagefind")
+
+
+def test_a_background_shard_running_past_its_time_is_stopped(tmp_path, caplog):
+    """A Pagefind that runs on past ``EARLY_TIMEOUT`` (hung) is stopped, so the build
+    goes on (and indexes the shard itself), instead of waiting for ever."""
+    import logging
+    import subprocess
+    import sys
+
+    import search.search as search_module
+
+    caplog.set_level(logging.INFO, logger="search")
+    hung = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    begun = time.monotonic()
+    search_module._wait_for((hung, str(tmp_path), None, None), timeout=0.5)
+    assert time.monotonic() - begun < 10 and hung.poll() is not None
+    assert "was stopped (more than 0.5 s)" in caplog.text
