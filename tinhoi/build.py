@@ -102,7 +102,8 @@ def build(settings, output_path, refuse_on_errors=False, before_swap=None, keep_
             # extensions), and the caller's settings stay those it loaded.
             Pelican({**copy.deepcopy(settings), "OUTPUT_PATH": staging,
                      "DELETE_OUTPUT_DIRECTORY": False,
-                     "RENDER_PREVIOUS_OUTPUT": previous}).run()
+                     "RENDER_PREVIOUS_OUTPUT": previous,
+                     "SEARCH_PREVIOUS_OUTPUT": previous}).run()
         if refuse_on_errors and counter.count:
             raise BuildRefusedError(counter.count)
         if before_swap is not None:

@@ -31,8 +31,9 @@ SAVED_CHUNK = 2000
 # plugins computed from it, which their traces hold), how pages are rendered and how
 # articles are read (the same articles either way).
 VOLATILE_SETTINGS = frozenset({"OUTPUT_PATH", "TINHOI_NOW", "RENDER_PREVIOUS_OUTPUT",
-                               "RENDER_PROCESSES", "RENDER_MIN_PARALLEL", "RENDER_BATCH",
-                               "RENDER_CACHE_KEEP", "TINHOI_WORKERS", "TINHOI_SNAPSHOT"})
+                               "SEARCH_PREVIOUS_OUTPUT", "RENDER_PROCESSES",
+                               "RENDER_MIN_PARALLEL", "RENDER_BATCH", "RENDER_CACHE_KEEP",
+                               "TINHOI_WORKERS", "TINHOI_SNAPSHOT"})
 # Reads checked between two releases of the article bodies rendered to check them.
 RELEASE_EVERY = 2000
 # Fewer stored reads than this are checked in one process (forking costs more).

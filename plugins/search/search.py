@@ -37,7 +37,13 @@ write the pages it queued (``render_write_queued``), so the shard need not wait 
 next batch.  The shards are foreseen from the articles and pages to be
 written; at the end, a bundle made early is used only when its shard holds exactly the
 pages (and bytes) found then, as for any cached bundle.  The early start needs the
-render plugin, which says when a batch of pages is written (``render_pages_written``).
+render plugin, which says when a batch of pages is written (``render_pages_written``);
+``SEARCH_PREVIOUS_OUTPUT`` — ``None`` (``OUTPUT_PATH``): where the last site is, when the
+build writes the new one elsewhere (``tinhoi build`` writes it beside the last and says
+where that is).  A shard indexed in this build is made of new files, most of them with
+the bytes of the last site's (the fragments of its unchanged pages, Pagefind's scripts):
+each becomes the last site's file (a hard link to it), so the site keeps its unchanged
+files (their time) and the cache and the site hold one copy of each.
 """
 
 import atexit
@@ -50,6 +56,7 @@ import logging
 import os
 import pickle
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -83,6 +90,7 @@ DEFAULTS = {
     "SEARCH_CACHE_PATH": os.path.join(".cache", "search"),
     "SEARCH_SHARD_SIZE": 500,
     "SEARCH_EARLY": True,
+    "SEARCH_PREVIOUS_OUTPUT": None,
 }
 SHARDS_FILE = "tinhoi-shards.json"  # the other shards' folders, for search.js to merge
 KNOWN_PAGES = "trang.pickle"  # in the cache: the last build's pages and their digests
@@ -262,6 +270,10 @@ def build_search_index(pelican):
         with concurrent.futures.ThreadPoolExecutor(_processes(settings)) as pool:
             ready = list(pool.map(
                 lambda job: _shard_bundle(*job, output, work, settings, kept), jobs))
+        last = os.path.join(settings.get("SEARCH_PREVIOUS_OUTPUT") or output, bundle_dir)
+        for number, (folder, fresh) in enumerate(ready):
+            if fresh or keys[number] in early:  # indexed by this build
+                _adopt_last_files(folder, os.path.join(last, shard_folder(number)))
         # The last bundle in this output (a build into the same folder, as plain
         # ``pelican`` does) is replaced whole: its files are the cache's, linked.
         shutil.rmtree(bundle, ignore_errors=True)
@@ -469,6 +481,49 @@ def _keep(bundle, cached):
         logger.debug("search: bundle not cached: %s", error)
         return False
     return True
+
+
+def _adopt_last_files(bundle, last_bundle):
+    """Put in place of each file of ``bundle`` (a shard just indexed) that has the bytes
+    of the file at the same place in ``last_bundle`` (the shard in the last site) that
+    very file: a hard link to it.
+
+    The build keeps the last site's file wherever the new one has the same bytes (its
+    time, for rsync), while the cache holds the new one: every later build would find
+    the two different files and compare them byte by byte (after a few edits at 2,000
+    articles, 2,087 files of the bundle, 0.06 s a build), and the disk would hold both.
+    Nothing is done where files cannot be linked."""
+    # The link is made beside the bundle, under a name of a build's work (a dot): a
+    # build stopped in between leaves nothing in the bundle, which the cache serves.
+    temporary = os.path.join(os.path.dirname(bundle), f".link-{os.getpid()}")
+    for folder, _subfolders, names in os.walk(bundle):
+        for name in names:
+            path = os.path.join(folder, name)
+            last = os.path.join(last_bundle, _relative(path, bundle))
+            try:
+                if not _same_bytes_other_file(path, last):
+                    continue
+                os.link(last, temporary)
+                os.replace(temporary, path)
+            except OSError:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+                return
+
+
+def _same_bytes_other_file(path, last):
+    """Whether ``last`` is a regular file other than ``path`` with the same bytes
+    (``False`` when it is missing)."""
+    try:
+        last_stat = os.lstat(last)
+    except FileNotFoundError:
+        return False
+    path_stat = os.lstat(path)
+    if not stat.S_ISREG(last_stat.st_mode) or last_stat.st_size != path_stat.st_size or \
+            (last_stat.st_dev, last_stat.st_ino) == (path_stat.st_dev, path_stat.st_ino):
+        return False
+    with open(path, "rb") as new, open(last, "rb") as old:
+        return new.read() == old.read()
 
 
 def _forget_other_bundles(cache, used):

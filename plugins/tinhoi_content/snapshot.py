@@ -75,8 +75,9 @@ KEEP = 3
 # article is made of: where the output goes, the build's clock (read by the plugins
 # after the articles are made), how pages are rendered.
 VOLATILE_SETTINGS = frozenset({
-    "OUTPUT_PATH", "TINHOI_NOW", "RENDER_PREVIOUS_OUTPUT", "RENDER_PROCESSES",
-    "RENDER_MIN_PARALLEL", "RENDER_BATCH", "RENDER_CACHE_KEEP", "TINHOI_WORKERS",
+    "OUTPUT_PATH", "TINHOI_NOW", "RENDER_PREVIOUS_OUTPUT", "SEARCH_PREVIOUS_OUTPUT",
+    "RENDER_PROCESSES", "RENDER_MIN_PARALLEL", "RENDER_BATCH", "RENDER_CACHE_KEEP",
+    "TINHOI_WORKERS",
 })
 # The attribute by which a receiver of ``content_object_init`` says it does not change
 # the content object (it is sent again for the articles taken from a snapshot).

@@ -2,14 +2,22 @@
 
 import json
 import os
+import shutil
 import time
 from pathlib import Path
 
 import pytest
-from search.search import KEPT_COPIES, fold_d, folded_words, shards_of, with_folded_copy
+from search.search import (
+    KEPT_COPIES,
+    SHARDS_FILE,
+    fold_d,
+    folded_words,
+    shards_of,
+    with_folded_copy,
+)
 from search.staging import indexed_part
 
-from tests.conftest import run_build
+from tests.conftest import FIXTURES, run_build
 from tests.perf.test_content_cache import fresh_logs
 
 PLUGINS = ["tinhoi_content", "vietnamese", "search"]
@@ -780,3 +788,45 @@ def test_a_background_shard_running_past_its_time_is_stopped(tmp_path, caplog):
     search_module._wait_for((hung, str(tmp_path), None, None), timeout=0.5)
     assert time.monotonic() - begun < 10 and hung.poll() is not None
     assert "was stopped (more than 0.5 s)" in caplog.text
+
+
+def test_a_shard_indexed_again_shares_its_unchanged_files_with_the_last_site(
+        tmp_path, write_article):
+    """After an edit, the edited article's shard is indexed again: the site keeps the
+    files of it whose bytes did not change (their inode and time), and the cache holds
+    those very files, not a second copy that every later build would compare."""
+    from tests.conftest import pelican_settings, reset_pelican_signals
+    from tinhoi.build import build
+
+    shutil.copytree(FIXTURES / "basic" / "content", tmp_path / "content")
+    for year in (2016, 2017):
+        write_article(f"{year}/tin-{year}.md",
+                      f"---\ntitle: Tin năm {year}\ndate: {year}-03-01 08:00\n"
+                      f"category: Tin tức\n---\nHội khuyến học họp năm {year}.\n")
+    site = tmp_path / "site"
+    settings = pelican_settings(tmp_path / "content", site, PLUGINS=PLUGINS,
+                                SEARCH_SHARD_SIZE=1)
+    reset_pelican_signals()
+    build(settings, str(site))
+
+    def files(folder):
+        return {path.relative_to(folder): os.stat(path) for path in folder.rglob("*")
+                if path.is_file()}
+
+    before = files(site / "pagefind")
+    article = tmp_path / "content" / "2017" / "tin-2017.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nĐoạn mới.\n", encoding="utf-8")
+    reset_pelican_signals()
+    build(settings, str(site))
+    after = files(site / "pagefind")
+    cached = {(found.st_dev, found.st_ino) for found in files(tmp_path / ".cache" / "search")
+              .values()}
+    # (The list of shards is the build's own file.)
+    assert {name for name, found in after.items()
+            if (found.st_dev, found.st_ino) not in cached} == {Path(SHARDS_FILE)}
+    # The 2017 shard was indexed again: its fragment of the edited page is new, and its
+    # other files (Pagefind's scripts, the fragments of the other pages) are the last site's.
+    kept = [name for name in after if name in before
+            and (after[name].st_ino, after[name].st_mtime_ns)
+            == (before[name].st_ino, before[name].st_mtime_ns)]
+    assert len(kept) > len(after) - 10 and set(after) - set(before)
