@@ -64,7 +64,8 @@ def main(argv=None):
     devserver.add_argument("-o", "--output", default=None,
                            help="thư mục bản xem trước (mặc định .cache/xem-truoc)")
     devserver.add_argument("-b", "--bind", default="127.0.0.1")
-    devserver.add_argument("-p", "--port", type=int, default=8000)
+    devserver.add_argument("-p", "--port", type=int, default=8000,
+                           help="port (8000; 0: any free port, the address shown says which)")
     args = parser.parse_args(argv)
 
     if args.command == "check":

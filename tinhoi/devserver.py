@@ -287,6 +287,7 @@ def serve(settings_file="pelicanconf.py", output=None, host="127.0.0.1", port=80
         out(f"Không mở được http://{host}:{port}/ ({error.strerror}) — cổng đang bận? "
             "Dừng chương trình đang dùng cổng đó, hoặc chạy make devserver PORT=8001")
         return 1
+    port = server.server_address[1]  # the one the system chose, when asked for port 0
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     stop = threading.Event()

@@ -6,7 +6,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -34,18 +33,12 @@ def save(path, text):
     os.replace(partial, path)
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class Devserver:
     """``python -m tinhoi devserver`` in a project folder, its output collected."""
 
-    def __init__(self, project, port):
+    def __init__(self, project, port=0):
         env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
-        self.port = port
+        self._port = port
         self.lines = []
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tinhoi", "devserver", "-p", str(port)], cwd=project,
@@ -63,6 +56,15 @@ class Devserver:
             assert self.process.poll() is None, "\n".join(self.lines)
             assert time.monotonic() < deadline, "\n".join(self.lines)
             time.sleep(0.05)
+
+    @property
+    def port(self):
+        """The port asked for, or the one the devserver says it chose (port 0: no port
+        is probed free then taken by another process before the devserver binds it)."""
+        if self._port:
+            return self._port
+        shown = next(line for line in self.lines if "Xem trước tại" in line)
+        return int(re.search(r"http://127\.0\.0\.1:(\d+)/", shown).group(1))
 
     def get(self, path):
         with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/{path}", timeout=10) as reply:
@@ -89,7 +91,7 @@ def project(tmp_path):
 
 @pytest.fixture
 def server(project):
-    running = Devserver(project, free_port())
+    running = Devserver(project)
     try:
         running.wait_for("Xem trước tại")
         yield running
@@ -134,18 +136,20 @@ def test_the_address_is_given_once_the_preview_watches_the_files(project, monkey
     monkeypatch.chdir(project)
     handler = signal.getsignal(signal.SIGTERM)  # serve() stops on SIGTERM: put it back
     try:
-        assert serve(port=free_port(), out=events.append) == 0
+        assert serve(port=0, out=events.append) == 0
     finally:
         signal.signal(signal.SIGTERM, handler)
     shown = [i for i, line in enumerate(events) if str(line).startswith("Xem trước tại")]
     assert len(shown) == 1 and events.index("watching") < shown[0]
+    # Port 0: the address gives the port the system chose.
+    assert re.match(r"Xem trước tại http://127\.0\.0\.1:[1-9]\d*/ ", events[shown[0]])
     assert events[-1] == "Đã dừng xem trước."
 
 
 def test_an_error_already_there_does_not_stop_the_preview(project):
     shutil.copy(FIXTURES / "basic" / "content" / "2018" / "hong.md",
                 project / "content" / "2018" / "hong.md")
-    running = Devserver(project, free_port())
+    running = Devserver(project)
     try:
         running.wait_for("Xem trước tại")
         assert json.loads(running.get("__tinhoi/status")[0]) == {"version": 1, "errors": []}
