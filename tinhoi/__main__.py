@@ -65,7 +65,8 @@ def main(argv=None):
                            help="thư mục bản xem trước (mặc định .cache/xem-truoc)")
     devserver.add_argument("-b", "--bind", default="127.0.0.1")
     devserver.add_argument("-p", "--port", type=int, default=8000,
-                           help="port (8000; 0: any free port, the address shown says which)")
+                           help="cổng (8000; 0: một cổng còn trống, địa chỉ in ra cho biết "
+                                "cổng nào)")
     args = parser.parse_args(argv)
 
     if args.command == "check":
