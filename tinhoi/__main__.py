@@ -112,6 +112,8 @@ def _build(args, publish):
     override = {}
     if not publish and args.drafts:
         override["SCHEDULE_SHOW_DRAFTS"] = True
+        # Read on this machine: a search shard a year, kept apart from make html's.
+        override["SEARCH_PREVIEW"] = True
         logging.getLogger("schedule").setLevel(logging.INFO)
         # The preview says how many pages a change rendered again, and how many it kept.
         logging.getLogger("render").setLevel(logging.INFO)

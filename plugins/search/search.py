@@ -38,6 +38,13 @@ next batch.  The shards are foreseen from the articles and pages to be
 written; at the end, a bundle made early is used only when its shard holds exactly the
 pages (and bytes) found then, as for any cached bundle.  The early start needs the
 render plugin, which says when a batch of pages is written (``render_pages_written``);
+``SEARCH_PREVIEW`` — ``False``; ``True`` (``tinhoi build --drafts``, the live preview): the
+site is read on this machine, not over a slow link, where each shard costs a reader a
+few index files more, so the index comes in shards of ``SEARCH_PREVIEW_SHARD_SIZE``
+pages (``1``: a year a shard, so an edit indexes one year's pages again, not two or
+three), kept in a cache folder of their own (``SEARCH_CACHE_PATH`` + ``-xem-truoc``:
+the preview and ``make html`` each keep their bundles, instead of indexing the whole
+site again whenever the other built last);
 ``SEARCH_PREVIOUS_OUTPUT`` — ``None`` (``OUTPUT_PATH``): where the last site is, when the
 build writes the new one elsewhere (``tinhoi build`` writes it beside the last and says
 where that is).  A shard indexed in this build is made of new files, most of them with
@@ -91,7 +98,10 @@ DEFAULTS = {
     "SEARCH_SHARD_SIZE": 500,
     "SEARCH_EARLY": True,
     "SEARCH_PREVIOUS_OUTPUT": None,
+    "SEARCH_PREVIEW": False,
+    "SEARCH_PREVIEW_SHARD_SIZE": 1,
 }
+PREVIEW_CACHE_SUFFIX = "-xem-truoc"  # the preview's cache folder: SEARCH_CACHE_PATH + this
 SHARDS_FILE = "tinhoi-shards.json"  # the other shards' folders, for search.js to merge
 KNOWN_PAGES = "trang.pickle"  # in the cache: the last build's pages and their digests
 KEPT_COPIES = "ban-sao"  # in the cache: the copies handed to Pagefind, by page digest
@@ -105,6 +115,13 @@ def apply_defaults(pelican):
     """Fill in the plugin's settings the user left out."""
     for name, value in DEFAULTS.items():
         pelican.settings.setdefault(name, value)
+
+
+def shard_size(settings):
+    """The most pages a shard holds (``0``: one shard): ``SEARCH_SHARD_SIZE``, or
+    ``SEARCH_PREVIEW_SHARD_SIZE`` in the preview."""
+    name = "SEARCH_PREVIEW_SHARD_SIZE" if settings.get("SEARCH_PREVIEW") else "SEARCH_SHARD_SIZE"
+    return int(settings.get(name) or 0)
 
 
 def _html_files(folder, skipped=None, found=None):
@@ -255,7 +272,7 @@ def build_search_index(pelican):
     # still indexed (no page is written after ``finalized``): after an edit, 0.06 to
     # 0.11 s at 2,000 articles that the build no longer spends after Pagefind ends.
     shards = shards_of(pages_to_index(output, bundle_dir, known), output,
-                       int(settings.get("SEARCH_SHARD_SIZE") or 0))
+                       shard_size(settings))
     base = _bundle_key_base(settings)
     keys = [_cached_bundle(cache, base, output, shard) for shard in shards]
     kept = _kept_copies(cache, base)
@@ -416,6 +433,8 @@ def _cache_folder(settings):
     folder = settings.get("SEARCH_CACHE_PATH")
     if not folder:
         return None
+    if settings.get("SEARCH_PREVIEW"):
+        folder = folder.rstrip("/" + os.sep) + PREVIEW_CACHE_SUFFIX
     if not os.path.isabs(folder):
         folder = os.path.join(os.path.dirname(os.path.abspath(settings["PATH"])), folder)
     try:
@@ -571,7 +590,7 @@ def foresee_shards(generators):
                     paths.add(os.path.join(output, save_as))
     foreseen = sorted(paths, key=lambda path: _walk_order(_relative(path, output)))
     shards = shards_of([(path, None) for path in foreseen], output,
-                       int(settings.get("SEARCH_SHARD_SIZE") or 0))
+                       shard_size(settings))
     _early.update(output=output, shards=[[path for path, _ in shard] for shard in shards],
                   settings=settings, cache=cache, base=None, known=None,
                   unasked=[{os.path.abspath(path) for path, _ in shard} for shard in shards])

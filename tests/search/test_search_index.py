@@ -830,3 +830,30 @@ def test_a_shard_indexed_again_shares_its_unchanged_files_with_the_last_site(
             and (after[name].st_ino, after[name].st_mtime_ns)
             == (before[name].st_ino, before[name].st_mtime_ns)]
     assert len(kept) > len(after) - 10 and set(after) - set(before)
+
+
+def test_the_preview_has_a_shard_a_year_and_a_cache_of_its_own(build_site, tmp_path, caplog,
+                                                                 write_article):
+    """The preview (``SEARCH_PREVIEW``, which ``tinhoi build --drafts`` sets) is read on
+    the editor's machine: a shard a year, so an edit indexes one year again; its bundles
+    are kept apart, so a ``make html`` after it still finds its own in the cache."""
+    import logging
+
+    for year in (2016, 2017):
+        write_article(f"{year}/tin-{year}.md",
+                      f"---\ntitle: Tin năm {year}\ndate: {year}-03-01 08:00\n"
+                      f"category: Tin tức\n---\nHội khuyến học họp năm {year}.\n")
+    site = build_site("basic", PLUGINS=PLUGINS)
+    assert json.loads((site / "pagefind" / SHARDS_FILE).read_text()) == []  # one shard
+    preview = run_build(tmp_path / "content", tmp_path / "preview", PLUGINS=PLUGINS,
+                        SEARCH_PREVIEW=True)
+    # The pages outside a year, 2016, 2017 and 2018: a shard each.
+    shards = json.loads((preview / "pagefind" / SHARDS_FILE).read_text())
+    assert shards == ["phan-2/", "phan-3/", "phan-4/"]
+    assert all((preview / "pagefind" / shard / "pagefind.js").is_file() for shard in shards)
+    assert len([p for p in (tmp_path / ".cache" / "search-xem-truoc").iterdir()
+                if p.is_dir() and p.name != KEPT_COPIES]) == 4
+    caplog.set_level(logging.INFO, logger="search")
+    fresh_logs()
+    run_build(tmp_path / "content", tmp_path / "output", PLUGINS=PLUGINS)
+    assert ": 0 indexed, " in caplog.text  # make html's bundle was not dropped

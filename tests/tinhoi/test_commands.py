@@ -81,6 +81,22 @@ def test_build_reports_problems_and_builds_the_valid_articles(project):
     assert not [p for p in project.iterdir() if p.name.startswith(".tinhoi-")]
 
 
+def test_the_preview_build_has_a_search_shard_a_year(project):
+    """``tinhoi build --drafts`` (the live preview's build) indexes a year a shard, which
+    an edit indexes again; ``make html`` keeps its larger shards, for readers on slow
+    links, and its own cache."""
+    (project / "content" / "2017").mkdir()
+    (project / "content" / "2017" / "tin.md").write_text(
+        "---\ntitle: Tin năm 2017\ndate: 2017-03-01 08:00\ncategory: Tin tức\n---\n"
+        "Hội khuyến học họp năm 2017.\n", encoding="utf-8")
+    for args in (("build", "--drafts", "-o", "preview"), ("build",)):
+        assert tinhoi(project, *args).returncode == 0
+    shards = project / "preview" / "pagefind" / "tinhoi-shards.json"
+    assert shards.read_text(encoding="utf-8") == '["phan-2/", "phan-3/"]'  # -, 2017, 2018
+    assert (project / "output" / "pagefind" / "tinhoi-shards.json").read_text() == "[]"
+    assert {p.name for p in (project / ".cache").iterdir()} >= {"search", "search-xem-truoc"}
+
+
 def test_failed_build_leaves_the_previous_site_untouched(project):
     assert tinhoi(project, "build").returncode == 0
     before = snapshot(project / "output")
