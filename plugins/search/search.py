@@ -271,12 +271,14 @@ def build_search_index(pelican):
     # The site is walked and the shards' keys made while the shards started early are
     # still indexed (no page is written after ``finalized``): after an edit, 0.06 to
     # 0.11 s at 2,000 articles that the build no longer spends after Pagefind ends.
-    shards = shards_of(pages_to_index(output, bundle_dir, known), output,
-                       shard_size(settings))
-    base = _bundle_key_base(settings)
-    keys = [_cached_bundle(cache, base, output, shard) for shard in shards]
-    kept = _kept_copies(cache, base)
-    early = finish_early_shards()
+    try:
+        shards = shards_of(pages_to_index(output, bundle_dir, known), output,
+                           shard_size(settings))
+        base = _bundle_key_base(settings)
+        keys = [_cached_bundle(cache, base, output, shard) for shard in shards]
+        kept = _kept_copies(cache, base)
+    finally:  # (the background processes are settled whatever happened)
+        early = finish_early_shards()
     # The work folder is in the cache's folder when there is one: the pages are copied
     # there and the bundles renamed into the cache on the same file system.
     with tempfile.TemporaryDirectory(prefix=".work-", dir=cache) as work:
@@ -287,10 +289,6 @@ def build_search_index(pelican):
         with concurrent.futures.ThreadPoolExecutor(_processes(settings)) as pool:
             ready = list(pool.map(
                 lambda job: _shard_bundle(*job, output, work, settings, kept), jobs))
-        last = os.path.join(settings.get("SEARCH_PREVIOUS_OUTPUT") or output, bundle_dir)
-        for number, (folder, fresh) in enumerate(ready):
-            if fresh or keys[number] in early:  # indexed by this build
-                _adopt_last_files(folder, os.path.join(last, shard_folder(number)))
         # The last bundle in this output (a build into the same folder, as plain
         # ``pelican`` does) is replaced whole: its files are the cache's, linked.
         shutil.rmtree(bundle, ignore_errors=True)
@@ -325,6 +323,7 @@ def _shard_bundle(number, pages, cached, output, work, settings, kept=None):
         return cached, False
     target = os.path.join(work, str(number))
     _index_shard(pages, output, target, settings, kept)
+    _adopt_last_files(target, last_bundle(settings, output, number))
     if cached and _keep(target, cached):
         return cached, True  # the site links to the cache's files from its first build
     return target, True
@@ -434,7 +433,7 @@ def _cache_folder(settings):
     if not folder:
         return None
     if settings.get("SEARCH_PREVIEW"):
-        folder = folder.rstrip("/" + os.sep) + PREVIEW_CACHE_SUFFIX
+        folder = os.path.normpath(os.fspath(folder)) + PREVIEW_CACHE_SUFFIX
     if not os.path.isabs(folder):
         folder = os.path.join(os.path.dirname(os.path.abspath(settings["PATH"])), folder)
     try:
@@ -502,47 +501,66 @@ def _keep(bundle, cached):
     return True
 
 
-def _adopt_last_files(bundle, last_bundle):
-    """Put in place of each file of ``bundle`` (a shard just indexed) that has the bytes
-    of the file at the same place in ``last_bundle`` (the shard in the last site) that
-    very file: a hard link to it.
+def last_bundle(settings, output, number):
+    """Where shard ``number``'s bundle is in the last site (see ``SEARCH_PREVIOUS_OUTPUT``)."""
+    return os.path.join(settings.get("SEARCH_PREVIOUS_OUTPUT") or output,
+                        settings["SEARCH_BUNDLE_DIR"], shard_folder(number))
+
+
+def _adopt_last_files(bundle, last):
+    """Make each file of ``bundle``, a shard just indexed and not yet in the cache, the
+    last site's file at the same place (``last``, the shard's folder there) when both
+    have the same bytes: a hard link to it takes the new file's place.
 
     The build keeps the last site's file wherever the new one has the same bytes (its
-    time, for rsync), while the cache holds the new one: every later build would find
-    the two different files and compare them byte by byte (after a few edits at 2,000
-    articles, 2,087 files of the bundle, 0.06 s a build), and the disk would hold both.
-    Nothing is done where files cannot be linked."""
-    # The link is made beside the bundle, under a name of a build's work (a dot): a
-    # build stopped in between leaves nothing in the bundle, which the cache serves.
-    temporary = os.path.join(os.path.dirname(bundle), f".link-{os.getpid()}")
+    time, for rsync): were the cache to keep the new one, every later build would find
+    two files and compare them byte by byte (after a few edits at 2,000 articles, 2,087
+    files of the index, 0.06 s a build), and the disk would hold both.  The first error
+    (no hard links on this file system…) leaves the rest of the bundle as it is."""
+    # The link is made beside the bundle, in the build's work folder (which another
+    # build leaves alone), under a name of the bundle's own (shards are indexed side by
+    # side); it is compared once made: its bytes are what the bundle gets, whatever the
+    # last site's name points to by then.
+    temporary = bundle.rstrip(os.sep) + ".link"
+    with contextlib.suppress(OSError):
+        os.unlink(temporary)
     for folder, _subfolders, names in os.walk(bundle):
         for name in names:
             path = os.path.join(folder, name)
-            last = os.path.join(last_bundle, _relative(path, bundle))
+            old = os.path.join(last, _relative(path, bundle))
             try:
-                if not _same_bytes_other_file(path, last):
+                if not _may_be_the_same(path, old):
                     continue
-                os.link(last, temporary)
-                os.replace(temporary, path)
+                os.link(old, temporary)
+                if _same_bytes(path, temporary):
+                    os.replace(temporary, path)
+                else:
+                    os.unlink(temporary)
             except OSError:
                 with contextlib.suppress(OSError):
                     os.unlink(temporary)
                 return
 
 
-def _same_bytes_other_file(path, last):
-    """Whether ``last`` is a regular file other than ``path`` with the same bytes
-    (``False`` when it is missing)."""
+def _may_be_the_same(path, last):
+    """Whether ``last`` is a regular file of ``path``'s size, and another file."""
     try:
         last_stat = os.lstat(last)
     except FileNotFoundError:
         return False
     path_stat = os.lstat(path)
-    if not stat.S_ISREG(last_stat.st_mode) or last_stat.st_size != path_stat.st_size or \
-            (last_stat.st_dev, last_stat.st_ino) == (path_stat.st_dev, path_stat.st_ino):
-        return False
-    with open(path, "rb") as new, open(last, "rb") as old:
-        return new.read() == old.read()
+    return stat.S_ISREG(last_stat.st_mode) and last_stat.st_size == path_stat.st_size and \
+        (last_stat.st_dev, last_stat.st_ino) != (path_stat.st_dev, path_stat.st_ino)
+
+
+def _same_bytes(first, second, chunk=1 << 16):
+    with open(first, "rb") as one, open(second, "rb") as other:
+        while True:
+            left, right = one.read(chunk), other.read(chunk)
+            if left != right:
+                return False
+            if not left:
+                return True
 
 
 def _forget_other_bundles(cache, used):
@@ -651,7 +669,7 @@ def index_written_shards(sender, output_path=None, **_):
             continue
         _early["shards"][number] = None
         try:
-            job = _start_shard(shard)
+            job = _start_shard(shard, last_bundle(_early["settings"], output_path, number))
         except Exception as error:  # noqa: BLE001 — the end of the build indexes the shard
             logger.debug("search: shard not indexed early: %s", error)
             continue
@@ -659,9 +677,10 @@ def index_written_shards(sender, output_path=None, **_):
             _early["running"].append(job)
 
 
-def _start_shard(paths):
+def _start_shard(paths, last=None):
     """Start Pagefind on ``paths`` in the background; ``None`` when the pages are not
-    what was foreseen (one without the indexed body) or the bundle is cached already."""
+    what was foreseen (one without the indexed body) or the bundle is cached already.
+    ``last``: the shard's folder in the last site (see :func:`_adopt_last_files`)."""
     settings, cache, output = _early["settings"], _early["cache"], _early["output"]
     if _early["known"] is None:  # read when first needed (a warm build never does)
         _early["known"] = _load_known_pages(cache)
@@ -675,7 +694,7 @@ def _start_shard(paths):
         return None
     work = tempfile.mkdtemp(prefix=".early-", dir=cache)
     try:
-        return _launch(pages, work, key, _kept_copies(cache, _early["base"]))
+        return (*_launch(pages, work, key, _kept_copies(cache, _early["base"])), last)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -711,11 +730,13 @@ def _finished(job):
 
 
 def _keep_early(job):
-    process, work, target, key = job
+    process, work, target, key, last = job
     try:
         _pass_on_warnings(os.path.join(work, "log"))
         if process.returncode == 0 and os.path.isdir(target):
             stabilise_filters(target)
+            if last is not None:
+                _adopt_last_files(target, last)
             if _keep(target, key):
                 _early["kept"].add(key)
     finally:
@@ -737,7 +758,7 @@ def _pass_on_warnings(path):
 def _stop_early():
     """Stop the Pagefind processes of a build that failed before its end (at exit, or
     when the next build of the same process starts)."""
-    for process, work, _target, _key in _early["running"]:
+    for process, work, *_ in _early["running"]:
         if process.poll() is None:
             process.kill()
             process.wait()

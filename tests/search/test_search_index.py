@@ -374,9 +374,9 @@ def test_a_shard_is_indexed_once_its_pages_are_asked_for(build_site, tmp_path, c
         article_writer_done.append(True)
         return original_send(sender, **kwargs)
 
-    def start(paths):
+    def start(paths, *rest):
         started.append(bool(article_writer_done))
-        return original_start(paths)
+        return original_start(paths, *rest)
 
     monkeypatch.setattr(signals.article_writer_finalized, "send", send)
     monkeypatch.setattr(search, "_start_shard", start)
@@ -790,11 +790,16 @@ def test_a_background_shard_running_past_its_time_is_stopped(tmp_path, caplog):
     assert "was stopped (more than 0.5 s)" in caplog.text
 
 
+@pytest.mark.parametrize("early", [False, True], ids=["at-the-end", "while-written"])
 def test_a_shard_indexed_again_shares_its_unchanged_files_with_the_last_site(
-        tmp_path, write_article):
-    """After an edit, the edited article's shard is indexed again: the site keeps the
-    files of it whose bytes did not change (their inode and time), and the cache holds
-    those very files, not a second copy that every later build would compare."""
+        tmp_path, write_article, caplog, early):
+    """After an edit, the edited article's shard is indexed again (at the end of the
+    build, or in the background while the site is written, with the render plugin): the
+    site keeps the files of it whose bytes did not change (their inode and time), and
+    the cache holds those very files, not a second copy that every later build would
+    compare."""
+    import logging
+
     from tests.conftest import pelican_settings, reset_pelican_signals
     from tinhoi.build import build
 
@@ -804,8 +809,9 @@ def test_a_shard_indexed_again_shares_its_unchanged_files_with_the_last_site(
                       f"---\ntitle: Tin năm {year}\ndate: {year}-03-01 08:00\n"
                       f"category: Tin tức\n---\nHội khuyến học họp năm {year}.\n")
     site = tmp_path / "site"
-    settings = pelican_settings(tmp_path / "content", site, PLUGINS=PLUGINS,
-                                SEARCH_SHARD_SIZE=1)
+    settings = pelican_settings(tmp_path / "content", site,
+                                **{**EARLY, "SEARCH_SHARD_SIZE": 1} if early else
+                                {"PLUGINS": PLUGINS, "SEARCH_SHARD_SIZE": 1})
     reset_pelican_signals()
     build(settings, str(site))
 
@@ -816,8 +822,12 @@ def test_a_shard_indexed_again_shares_its_unchanged_files_with_the_last_site(
     before = files(site / "pagefind")
     article = tmp_path / "content" / "2017" / "tin-2017.md"
     article.write_text(article.read_text(encoding="utf-8") + "\nĐoạn mới.\n", encoding="utf-8")
+    caplog.set_level(logging.INFO, logger="search")
+    fresh_logs()
     reset_pelican_signals()
     build(settings, str(site))
+    indexed, _cached, ahead = indexed_counts(caplog.text)
+    assert indexed == 1 and ahead == (1 if early else 0)
     after = files(site / "pagefind")
     cached = {(found.st_dev, found.st_ino) for found in files(tmp_path / ".cache" / "search")
               .values()}
@@ -857,3 +867,37 @@ def test_the_preview_has_a_shard_a_year_and_a_cache_of_its_own(build_site, tmp_p
     fresh_logs()
     run_build(tmp_path / "content", tmp_path / "output", PLUGINS=PLUGINS)
     assert ": 0 indexed, " in caplog.text  # make html's bundle was not dropped
+
+
+def test_the_preview_cache_folder_is_the_cache_path_with_a_suffix(tmp_path):
+    from search.search import _cache_folder
+
+    content = str(tmp_path / "content")
+    for given in (str(tmp_path / "c"), str(tmp_path / "c") + os.sep, tmp_path / "c"):
+        assert _cache_folder({"SEARCH_CACHE_PATH": given, "SEARCH_PREVIEW": True,
+                              "PATH": content}) == str(tmp_path / "c-xem-truoc")
+    assert _cache_folder({"SEARCH_CACHE_PATH": os.path.join(".cache", "search"),
+                          "SEARCH_PREVIEW": True, "PATH": content}) == \
+        str(tmp_path / ".cache" / "search-xem-truoc")
+    assert _cache_folder({"SEARCH_CACHE_PATH": None, "SEARCH_PREVIEW": True,
+                          "PATH": content}) is None
+
+
+def test_a_failing_walk_at_the_end_still_settles_the_shards_indexed_early(build_site,
+                                                                         monkeypatch):
+    """The end of the build walks the site while the shards started early are still
+    indexed: when the walk fails, they are waited for and their work removed all the
+    same, not left running until the process exits."""
+    import search.search as search_module
+
+    walk = search_module.pages_to_index
+
+    def failing(output, bundle_dir, known=None, paths=None, noted=None):
+        if paths is None:  # the walk of the whole site, at the end
+            raise OSError("the disk went away")
+        return walk(output, bundle_dir, known, paths, noted)
+
+    monkeypatch.setattr(search_module, "pages_to_index", failing)
+    with pytest.raises(OSError, match="the disk went away"):
+        build_site("basic", **EARLY)
+    assert search_module._early["running"] == []
