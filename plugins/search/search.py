@@ -56,6 +56,7 @@ files (their time) and the cache and the site hold one copy of each.
 import atexit
 import concurrent.futures
 import contextlib
+import filecmp
 import glob
 import hashlib
 import json
@@ -521,6 +522,8 @@ def _adopt_last_files(bundle, last):
     # build leaves alone), under a name of the bundle's own (shards are indexed side by
     # side); it is compared once made: its bytes are what the bundle gets, whatever the
     # last site's name points to by then.
+    if not os.path.isdir(last):  # a first build: no last site to compare with
+        return
     temporary = bundle.rstrip(os.sep) + ".link"
     with contextlib.suppress(OSError):
         os.unlink(temporary)
@@ -532,7 +535,7 @@ def _adopt_last_files(bundle, last):
                 if not _may_be_the_same(path, old):
                     continue
                 os.link(old, temporary)
-                if _same_bytes(path, temporary):
+                if filecmp.cmp(path, temporary, shallow=False):
                     os.replace(temporary, path)
                 else:
                     os.unlink(temporary)
@@ -551,16 +554,6 @@ def _may_be_the_same(path, last):
     path_stat = os.lstat(path)
     return stat.S_ISREG(last_stat.st_mode) and last_stat.st_size == path_stat.st_size and \
         (last_stat.st_dev, last_stat.st_ino) != (path_stat.st_dev, path_stat.st_ino)
-
-
-def _same_bytes(first, second, chunk=1 << 16):
-    with open(first, "rb") as one, open(second, "rb") as other:
-        while True:
-            left, right = one.read(chunk), other.read(chunk)
-            if left != right:
-                return False
-            if not left:
-                return True
 
 
 def _forget_other_bundles(cache, used):

@@ -901,3 +901,72 @@ def test_a_failing_walk_at_the_end_still_settles_the_shards_indexed_early(build_
     with pytest.raises(OSError, match="the disk went away"):
         build_site("basic", **EARLY)
     assert search_module._early["running"] == []
+
+
+def test_only_files_with_the_last_sites_bytes_become_its_files(tmp_path):
+    """A file of a new bundle is replaced by the last site's file at the same place only
+    when both are regular files with the same bytes; no temporary link is left."""
+    from search.search import _adopt_last_files
+
+    bundle, last = tmp_path / "work" / "0", tmp_path / "site" / "pagefind"
+    for folder, files in ((bundle, {"same.js": "abc", "other.js": "abd", "new.js": "x",
+                                    "dir.js": "d", "sub/same.pf": "zz"}),
+                          (last, {"same.js": "abc", "other.js": "xyz", "sub/same.pf": "zz"})):
+        for name, text in files.items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(text, encoding="utf-8")
+    (last / "dir.js").mkdir()  # in the last site's way: not a file
+    before = {path: os.stat(path).st_ino for path in bundle.rglob("*") if path.is_file()}
+    _adopt_last_files(str(bundle), str(last))
+    for name in ("same.js", "sub/same.pf"):
+        assert os.path.samefile(bundle / name, last / name)
+    for name in ("other.js", "new.js", "dir.js"):
+        assert os.stat(bundle / name).st_ino == before[bundle / name]
+    assert (bundle / "other.js").read_text(encoding="utf-8") == "abd"
+    assert sorted(p.name for p in (tmp_path / "work").iterdir()) == ["0"]
+    _adopt_last_files(str(bundle), str(tmp_path / "no-site"))  # a first build: nothing
+
+
+def test_without_hard_links_a_shard_indexed_again_keeps_its_own_files(tmp_path, write_article,
+                                                                      monkeypatch):
+    """Where the last site's files cannot be linked into the cache (another file
+    system), the shard keeps its own files: the build ends, its index has the same
+    bytes, and the site keeps its unchanged files as before."""
+    import errno
+
+    from tests.conftest import pelican_settings, reset_pelican_signals
+    from tinhoi.build import build
+
+    link, refused = os.link, []
+
+    def no_links_into_the_cache(source, target, **kwargs):
+        if str(target).endswith(".link"):  # the adoption's link, not the build's others
+            refused.append(target)
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        return link(source, target, **kwargs)
+
+    shutil.copytree(FIXTURES / "basic" / "content", tmp_path / "content")
+    for year in (2016, 2017):
+        write_article(f"{year}/tin-{year}.md",
+                      f"---\ntitle: Tin năm {year}\ndate: {year}-03-01 08:00\n"
+                      f"category: Tin tức\n---\nHội khuyến học họp năm {year}.\n")
+    site = tmp_path / "site"
+    settings = pelican_settings(tmp_path / "content", site, PLUGINS=PLUGINS,
+                                SEARCH_SHARD_SIZE=1)
+    reset_pelican_signals()
+    build(settings, str(site))
+    before = {path.relative_to(site): os.stat(path) for path in site.rglob("*.js")}
+    monkeypatch.setattr(os, "link", no_links_into_the_cache)
+    article = tmp_path / "content" / "2017" / "tin-2017.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nĐoạn mới.\n", encoding="utf-8")
+    reset_pelican_signals()
+    build(settings, str(site))
+    monkeypatch.undo()
+    assert len(refused) == 1  # tried once, then the shard is left as it is
+    for name, old in before.items():  # Pagefind's scripts: the same bytes, kept
+        assert (os.stat(site / name).st_ino, os.stat(site / name).st_mtime_ns) == \
+            (old.st_ino, old.st_mtime_ns)
+    fresh = run_build(tmp_path / "content", tmp_path / "fresh", PLUGINS=PLUGINS,
+                      SEARCH_SHARD_SIZE=1, SEARCH_CACHE_PATH=None)
+    assert snapshot(site / "pagefind") == snapshot(fresh / "pagefind")
+    assert not list((tmp_path / ".cache" / "search").rglob("*.link"))
