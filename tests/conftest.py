@@ -222,10 +222,11 @@ ARTEFACTS = ROOT / "artefacts"
 
 # -- order ------------------------------------------------------------------------------
 
-# Test files that take minutes (four builds under callgrind) go first: with one process
-# per core (``make test``, which keeps this order: ``--no-loadscope-reorder``), the other
-# files run beside them, not after them.
-SLOW_FIRST = ("tests/perf/test_instructions.py",)
+# Test files that take minutes (three builds under callgrind; a plain build beside each
+# of a run of edited builds) go first: with one process per core (``make test``, which
+# keeps this order: ``--no-loadscope-reorder``), the other files run beside them, not
+# after them.
+SLOW_FIRST = ("tests/perf/test_instructions.py", "tests/tinhoi/test_random_edits.py")
 
 
 def pytest_collection_modifyitems(items):
