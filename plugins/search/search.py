@@ -282,7 +282,7 @@ def build_search_index(pelican):
         early = finish_early_shards()
     # The work folder is in the cache's folder when there is one: the pages are copied
     # there and the bundles renamed into the cache on the same file system.
-    with tempfile.TemporaryDirectory(prefix=".work-", dir=cache) as work:
+    with tempfile.TemporaryDirectory(prefix=".work-", dir=cache or _beside(output)) as work:
         # Shards are indexed side by side (Pagefind keeps about 1.5 cores busy), each
         # into a folder of its own, then put in place in order: the first shard is the
         # bundle that holds the others.
@@ -328,6 +328,19 @@ def _shard_bundle(number, pages, cached, output, work, settings, kept=None):
     if cached and _keep(target, cached):
         return cached, True  # the site links to the cache's files from its first build
     return target, True
+
+
+def _beside(output):
+    """The folder holding the output, where the pages are staged when there is no cache
+    (``None``, the system's temporary folder, when it cannot be written).
+
+    Pagefind numbers the pages in the order the file system lists the staged copies
+    (the reverse of the order they were made on tmpfs, an order of name hashes on
+    ext4): staged in the system's temporary folder, often another file system than the
+    project's, where the cache is, the same pages gave another index than a build
+    with the cache."""
+    folder = os.path.dirname(os.path.abspath(output))
+    return folder if os.access(folder, os.W_OK) else None
 
 
 def _index_shard(pages, output, target, settings, kept=None):
