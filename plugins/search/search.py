@@ -281,7 +281,8 @@ def build_search_index(pelican):
     finally:  # (the background processes are settled whatever happened)
         early = finish_early_shards()
     # The work folder is in the cache's folder when there is one: the pages are copied
-    # there and the bundles renamed into the cache on the same file system.
+    # there and the bundles renamed into the cache on the same file system.  Without a
+    # cache it is beside the site, on the project's file system too (see _beside).
     with tempfile.TemporaryDirectory(prefix=".work-", dir=cache or _beside(output)) as work:
         # Shards are indexed side by side (Pagefind keeps about 1.5 cores busy), each
         # into a folder of its own, then put in place in order: the first shard is the
