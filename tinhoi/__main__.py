@@ -167,9 +167,11 @@ class _ContentRefused(Exception):  # noqa: N818 — the check's report says what
 
 
 def _mention_leftovers(output):
-    """Name the staging folders an interrupted build left beside the output."""
+    """Name the staging folders an interrupted build left beside the output (the site's,
+    and the search index's work folder of a build without a cache)."""
     parent = os.path.dirname(os.path.abspath(output))
-    leftovers = sorted(name for name in os.listdir(parent) if name.startswith(".tinhoi-build-"))
+    leftovers = sorted(name for name in os.listdir(parent)
+                       if name.startswith((".tinhoi-build-", ".tinhoi-search-")))
     if leftovers:
         print(f"Còn {len(leftovers)} thư mục dở dang của lần dựng bị ngắt trước đây trong "
               f"'{parent}' ({', '.join(leftovers)}); có thể xóa khi không có lần dựng nào "

@@ -282,8 +282,8 @@ def build_search_index(pelican):
         early = finish_early_shards()
     # The work folder is in the cache's folder when there is one: the pages are copied
     # there and the bundles renamed into the cache on the same file system.  Without a
-    # cache it is beside the site, on the project's file system too (see _beside).
-    with tempfile.TemporaryDirectory(prefix=".work-", dir=cache or _beside(output)) as work:
+    # cache it is in the project's folder, where the cache would be (see _work_folder).
+    with _work_folder(cache, settings) as work:
         # Shards are indexed side by side (Pagefind keeps about 1.5 cores busy), each
         # into a folder of its own, then put in place in order: the first shard is the
         # bundle that holds the others.
@@ -331,17 +331,28 @@ def _shard_bundle(number, pages, cached, output, work, settings, kept=None):
     return target, True
 
 
-def _beside(output):
-    """The folder holding the output, where the pages are staged when there is no cache
-    (``None``, the system's temporary folder, when it cannot be written).
+WORK_PREFIX = ".tinhoi-search-"  # the work folder in the project's, without a cache
+
+
+def _work_folder(cache, settings):
+    """A temporary folder for the shards' pages and bundles: in the cache's folder, or
+    without a cache in the folder holding ``PATH``, where the cache would be.
 
     Pagefind numbers the pages in the order the file system lists the staged copies
     (the reverse of the order they were made on tmpfs, an order of name hashes on
-    ext4): staged in the system's temporary folder, often another file system than the
-    project's, where the cache is, the same pages gave another index than a build
-    with the cache."""
-    folder = os.path.dirname(os.path.abspath(output))
-    return folder if os.access(folder, os.W_OK) else None
+    ext4): staged in the system's temporary folder, often on another file system than
+    the project's, the same pages gave another index than a build with the cache.
+    Where the project's folder cannot be written, the system's temporary folder is
+    used, and said."""
+    if cache is not None:
+        return tempfile.TemporaryDirectory(prefix=".work-", dir=cache)
+    project = os.path.dirname(os.path.abspath(settings["PATH"]))
+    try:
+        return tempfile.TemporaryDirectory(prefix=WORK_PREFIX, dir=project)
+    except OSError as error:
+        logger.warning("search: the pages are staged in the system's temporary folder "
+                       "(%s): the index may differ from a build with the cache", error)
+        return tempfile.TemporaryDirectory(prefix=WORK_PREFIX)
 
 
 def _index_shard(pages, output, target, settings, kept=None):

@@ -120,18 +120,51 @@ def test_a_build_without_the_cache_stages_the_pages_where_the_cache_would(
     ext4).  Without a cache, the pages were staged in the system's temporary folder:
     where that is another file system than the project's, the index differed from a
     build with the cache (found by tests/tinhoi/test_random_edits.py)."""
-    other = "/dev/shm"
-    if not os.path.isdir(other) or os.stat(other).st_dev == os.stat(tmp_path).st_dev:
-        pytest.skip("needs a temporary folder on another file system than the test's")
+    from search import search
+
     cached = snapshot(build_site("events", PLUGINS=PLUGINS) / "pagefind")
+    staged_in = []
+    original = search.prepare_pages
+
+    def noting(pages, output, staging, *args, **kwargs):
+        staged_in.append(Path(staging))
+        return original(pages, output, staging, *args, **kwargs)
+
+    monkeypatch.setattr(search, "prepare_pages", noting)
+    # The system's temporary folder on another file system when there is one (tmpfs).
+    other = "/dev/shm" if os.path.isdir("/dev/shm") else str(tmp_path)
     with tempfile.TemporaryDirectory(dir=other) as elsewhere:
         monkeypatch.setattr(tempfile, "tempdir", elsewhere)
         plain = run_build(tmp_path / "content", tmp_path / "khong-bo-nho-dem",
                           PLUGINS=PLUGINS, SEARCH_CACHE_PATH=None)
-        assert os.listdir(elsewhere) == []  # nothing staged there, nothing left
+    assert staged_in, "no page was staged"
+    for staging in staged_in:  # in the project's folder, where the cache is
+        assert staging.parent.parent == tmp_path
+        assert staging.parent.name.startswith(search.WORK_PREFIX)
     assert len(list((tmp_path / "khong-bo-nho-dem").rglob("*.pf_fragment"))) >= 6
     assert snapshot(plain / "pagefind") == cached
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".work-")] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(search.WORK_PREFIX)] == []
+
+
+def test_without_a_writable_project_folder_the_pages_are_staged_elsewhere_and_said(
+        tmp_path, monkeypatch, caplog):
+    from search import search
+
+    calls = []
+    real = tempfile.TemporaryDirectory
+
+    def refusing(*args, dir=None, **kwargs):  # noqa: A002 — tempfile's own name
+        calls.append(dir)
+        if dir is not None:
+            raise PermissionError(13, "Permission denied", dir)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "TemporaryDirectory", refusing)
+    with search._work_folder(None, {"PATH": str(tmp_path / "content")}) as work:
+        assert os.path.isdir(work)
+        assert not work.startswith(str(tmp_path))
+    assert calls == [str(tmp_path), None]
+    assert "system's temporary folder" in caplog.text
 
 
 def test_stable_filters_still_read_back(build_site):

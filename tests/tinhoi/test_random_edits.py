@@ -1,14 +1,14 @@
 """tinhoi build after a run of random edits: the site is byte for byte that of a plain build.
 
 Each step makes one to three edits an editor or a site's maintainer makes (a body, a
-title, tags, an event, a date in the future, an article added, renamed, deleted or
-made a draft, a photo, a page, a template, the CSS, a setting, a day passing), then
-builds the project as ``make html`` does (its caches, its snapshot, the last site
-beside it) and, in a fresh copy of the project, a plain build: every cache and every
-shortcut off.  Every file of the two sites must have the same bytes.  The edits come
-from a seeded generator, so a failure names its seed and the edits that led to it, and
-replays the same way.  ``TINHOI_RANDOM_EDITS=SEED:STEPS`` runs another seed for longer
-(``5:60``): the suite runs a short one.
+title, tags, an event, a date in the future, an article added, renamed, deleted or made
+a draft, a photo, a page, a template, the CSS, a setting, a day passing), then builds
+the project as ``make html`` does (its caches, its snapshot, the last site beside it)
+and, in a fresh copy of the project (so its caches start empty), a plain build: every
+cache and shortcut with a switch off. Every file of the two sites must have the same
+bytes. The edits come from a seeded generator, so a failure names its seed and the edits
+that led to it, and replays the same way. ``TINHOI_RANDOM_EDITS=SEED:STEPS`` runs
+another seed for longer (``5:60``): the suite runs a short one.
 """
 
 import datetime
@@ -24,11 +24,12 @@ from PIL import Image
 from tests.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
-from gen_corpus import generate  # noqa: E402
+from gen_corpus import event_block, generate  # noqa: E402
 
 SEED, STEPS = (int(part) for part in os.environ.get("TINHOI_RANDOM_EDITS", "2026:8").split(":"))
 START = datetime.datetime(2024, 6, 15, 3, 0, tzinfo=datetime.UTC)
-# Every shortcut off: the reference a build with them must match.
+# Every cache and shortcut with a switch off (the others start empty in the fresh copy):
+# the reference a build with them must match.
 PLAIN = (
     "TINHOI_CONTENT_CACHE = False\nTINHOI_SNAPSHOT = False\nTINHOI_MARKDOWN_PREFILTER = False\n"
     "RENDER_CACHE = False\nRENDER_PROCESSES = 1\nRENDER_TEMPLATE_CACHE = False\n"
@@ -111,18 +112,33 @@ class Project:
         set_event_field(article, "date", f"{when:%Y-%m-%d} 10:00")
 
     def event_type(self, n, article):
-        set_event_field(article, "type", self.rng.choice(["meeting", "signing", "award"]))
+        """Another kind of event: a whole new event block, with the fields its kind needs."""
+        kind = self.rng.choice(["meeting", "signing", "award"])
+        head, separator, body = read(article).partition("\n---\n")
+        lines = head.split("\n")
+        if "event:" in lines:
+            lines = lines[:lines.index("event:")]  # the block ends the front-matter
+        when = datetime.date(self.rng.randint(2015, 2023), 5, 1 + n % 28)
+        article.write_text("\n".join(lines + event_block(self.rng, kind, when)) + separator
+                           + body, encoding="utf-8")
 
     def event_organiser(self, n, article):
-        set_event_field(article, "organizer", self.rng.choice(ORGANISATIONS))
+        set_event_field(self.with_event(article), "organizer", self.rng.choice(ORGANISATIONS))
 
     def event_place(self, n, article):
-        set_event_field(article, "location", f"Hội trường số {n}, Đà Nẵng")
+        set_event_field(self.with_event(article), "location", f"Hội trường số {n}, Đà Nẵng")
+
+    def with_event(self, article):
+        """``article`` when it reports an event, else an article that does."""
+        if "\nevent:" in read(article):
+            return article
+        return self.rng.choice([a for a in self.articles() if "\nevent:" in read(a)])
 
     def new_article(self, n, article):
         copy = article.with_name(f"moi-{n}.md")
         shutil.copyfile(article, copy)
         set_field(copy, "title", f"Bài mới số {n} ở Đà Nẵng")
+        set_field(copy, "slug", None)  # its own, made of its title
 
     def rename(self, n, article):
         article.rename(article.with_name(f"doi-ten-{n}.md"))
@@ -225,6 +241,9 @@ def test_a_run_of_random_edits_builds_the_site_of_a_plain_build(tmp_path):
         context = f"seed {SEED}, edits so far: {done}"
         assert built.returncode == plain.returncode == 0, (
             f"{context}\n{built.stderr[-1500:]}\n{plain.stderr[-1500:]}")
+        # Every edit is one the content check accepts: an article it refused would
+        # leave both sites (and this test's coverage) without it.
+        assert "ERROR" not in built.stderr + plain.stderr, f"{context}\n{built.stderr[-1500:]}"
         ours, reference = site(project.folder), site(plain_folder)
         assert sorted(ours) == sorted(reference), context
         different = [name for name in reference if ours[name] != reference[name]]
