@@ -24,6 +24,15 @@ from tests.perf.test_content_cache import fresh_logs
 PLUGINS = ["tinhoi_content", "vietnamese", "search"]
 
 
+def write_two_years(write_article, who="Hội khuyến học"):
+    """Articles of 2016 and 2017 beside a fixture's 2018 ones: a site of three years,
+    so of three shards when a shard holds a year."""
+    for year in (2016, 2017):
+        write_article(f"{year}/tin-{year}.md",
+                      f"---\ntitle: Tin năm {year}\ndate: {year}-03-01 08:00\n"
+                      f"category: Tin tức\n---\n{who} họp năm {year}.\n")
+
+
 def kept_bundles(project):
     """The bundles kept in the search cache (folders: the cache also keeps a list of
     the last build's pages, the copies of the pages handed to Pagefind, and the work of
@@ -241,10 +250,7 @@ def test_an_edit_indexes_again_only_its_shard(build_site, tmp_path, caplog, writ
     import json
     import logging
 
-    for year in (2016, 2017):
-        write_article(f"{year}/tin-{year}.md",
-                      f"---\ntitle: Tin năm {year}\ndate: {year}-03-01 08:00\n"
-                      f"category: Tin tức\n---\nHội khuyến học họp năm {year}.\n")
+    write_two_years(write_article)
     caplog.set_level(logging.INFO, logger="search")
     first = build_site("basic", PLUGINS=PLUGINS, SEARCH_SHARD_SIZE=1)
     shards = json.loads((first / "pagefind" / "tinhoi-shards.json").read_text())
@@ -395,10 +401,7 @@ def test_shards_are_indexed_while_the_site_is_written(build_site, tmp_path, capl
                                                       write_article):
     import logging
 
-    for year in (2016, 2017):
-        write_article(f"{year}/tin-{year}.md",
-                      f"---\ntitle: Tin năm {year}\ndate: {year}-03-01 08:00\n"
-                      f"category: Tin tức\n---\nHội khuyến học Đà Nẵng họp năm {year}.\n")
+    write_two_years(write_article, "Hội khuyến học Đà Nẵng")
     caplog.set_level(logging.INFO, logger="search")
     fresh_logs()
     early = build_site("basic", **EARLY)
@@ -587,10 +590,7 @@ def test_an_early_start_that_fails_leaves_the_build_to_index(build_site, tmp_pat
 
     import search.search as module
 
-    for year in (2016, 2017):
-        write_article(f"{year}/tin-{year}.md",
-                      f"---\ntitle: Tin năm {year}\ndate: {year}-03-01 08:00\n"
-                      f"category: Tin tức\n---\nHội khuyến học họp năm {year}.\n")
+    write_two_years(write_article)
     original = module.pagefind_command
     calls = []
 
@@ -712,10 +712,7 @@ def test_the_background_staging_keeps_and_links_the_copies(build_site, tmp_path,
     pages' copies too: after an edit, every unchanged page's copy is the same file,
     linked again, not written anew; a change of the folded words' weight starts a new
     folder of copies and drops the last one."""
-    for year in (2016, 2017):
-        write_article(f"{year}/tin-{year}.md",
-                      f"---\ntitle: Tin năm {year}\ndate: {year}-03-01 08:00\n"
-                      f"category: Tin tức\n---\nHội khuyến học Đà Nẵng họp năm {year}.\n")
+    write_two_years(write_article, "Hội khuyến học Đà Nẵng")
     settings = {**EARLY, "SEARCH_SHARD_SIZE": 1}
     first = build_site("basic", **settings)
     folder = tmp_path / ".cache" / "search" / KEPT_COPIES
@@ -859,10 +856,7 @@ def test_a_shard_indexed_again_shares_its_unchanged_files_with_the_last_site(
     from tinhoi.build import build
 
     shutil.copytree(FIXTURES / "basic" / "content", tmp_path / "content")
-    for year in (2016, 2017):
-        write_article(f"{year}/tin-{year}.md",
-                      f"---\ntitle: Tin năm {year}\ndate: {year}-03-01 08:00\n"
-                      f"category: Tin tức\n---\nHội khuyến học họp năm {year}.\n")
+    write_two_years(write_article)
     site = tmp_path / "site"
     settings = pelican_settings(tmp_path / "content", site,
                                 **{**EARLY, "SEARCH_SHARD_SIZE": 1} if early else
@@ -904,10 +898,7 @@ def test_the_preview_has_a_shard_a_year_and_a_cache_of_its_own(build_site, tmp_p
     are kept apart, so a ``make html`` after it still finds its own in the cache."""
     import logging
 
-    for year in (2016, 2017):
-        write_article(f"{year}/tin-{year}.md",
-                      f"---\ntitle: Tin năm {year}\ndate: {year}-03-01 08:00\n"
-                      f"category: Tin tức\n---\nHội khuyến học họp năm {year}.\n")
+    write_two_years(write_article)
     site = build_site("basic", PLUGINS=PLUGINS)
     assert json.loads((site / "pagefind" / SHARDS_FILE).read_text()) == []  # one shard
     preview = run_build(tmp_path / "content", tmp_path / "preview", PLUGINS=PLUGINS,
@@ -1001,10 +992,7 @@ def test_without_hard_links_a_shard_indexed_again_keeps_its_own_files(tmp_path, 
         return link(source, target, **kwargs)
 
     shutil.copytree(FIXTURES / "basic" / "content", tmp_path / "content")
-    for year in (2016, 2017):
-        write_article(f"{year}/tin-{year}.md",
-                      f"---\ntitle: Tin năm {year}\ndate: {year}-03-01 08:00\n"
-                      f"category: Tin tức\n---\nHội khuyến học họp năm {year}.\n")
+    write_two_years(write_article)
     site = tmp_path / "site"
     settings = pelican_settings(tmp_path / "content", site, PLUGINS=PLUGINS,
                                 SEARCH_SHARD_SIZE=1)
