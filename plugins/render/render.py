@@ -39,7 +39,8 @@ Settings (defaults in ``DEFAULTS``):
 the folder holding ``PATH`` (or absolute);
 ``RENDER_CACHE_KEEP`` (``3``) — how many memos are kept, one per build fingerprint (the
 live preview, ``make html`` and ``make publish`` each have their own settings, and so
-their own memo: switching from one to another renders nothing again);
+their own memo: switching from one to another renders nothing again), and as many
+folders of compiled templates (compiled for each one's settings);
 ``RENDER_PROCESSES`` (``None``: one per core) — processes rendering pages;
 ``RENDER_MIN_PARALLEL`` (``40``) — fewer pages than this render in one process;
 ``RENDER_BATCH`` (``500``) — pages to render queued before they are rendered (a queued
@@ -167,10 +168,11 @@ def keep_slugs(pelican):
 
 
 def forget_unused_templates(pelican):
-    """Remove the templates compiled for Jinja options this build did not use."""
+    """Remove the templates compiled for Jinja options this build did not use, but
+    those of the last ``RENDER_CACHE_KEEP`` builds' settings."""
     root = _templates_root(pelican.settings)
     if root is not None and _compiled["caches"]:
-        forget_other_templates(root, _compiled["caches"])
+        forget_other_templates(root, _compiled["caches"], pelican.settings["RENDER_CACHE_KEEP"])
 
 
 def get_writer(pelican):

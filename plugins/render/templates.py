@@ -10,8 +10,10 @@ The code Jinja makes also depends on how the environment parses (delimiters,
 ``trim_blocks``, extensions, autoescape…), on how each filter takes its arguments and
 on the filters themselves (a filter of a literal runs at compile time), which the
 cache's own key does not hold: the files go in a folder named by a digest of those and
-of the build's fingerprint (plugin code, settings, library versions), and the folders
-of other digests are removed.
+of the build's fingerprint (plugin code, settings, library versions).  The folders of
+the last few digests used are kept (the live preview, ``make html`` and ``make
+publish`` each have their own settings, so switching from one to another compiles
+nothing), the older ones removed.
 """
 
 import hashlib
@@ -92,19 +94,23 @@ def keep_compiled_templates(env, root, caches, fingerprint):
 def _cache_in(folder):
     try:
         os.makedirs(folder, exist_ok=True)
+        os.utime(folder)  # used now: the folders kept are those used last
     except OSError as error:  # a read-only project: templates are compiled every build
         logger.debug("render: no folder for compiled templates %s: %s", folder, error)
         return None
     return TemplateCache(folder)
 
 
-def forget_other_templates(root, caches):
+def forget_other_templates(root, caches, keep=1):
     """Remove the folders under ``root`` of options no environment of this build had
-    (templates compiled for settings since changed)."""
+    (templates compiled for settings since changed), but the ``keep`` used last, this
+    build's among them."""
     try:
-        names = os.listdir(root)
+        with os.scandir(root) as entries:
+            others = [(entry.stat().st_mtime_ns, entry.name) for entry in entries
+                      if entry.name not in caches and entry.is_dir()]
     except OSError:
         return
-    for name in names:
-        if name not in caches:
-            shutil.rmtree(os.path.join(root, name), ignore_errors=True)
+    others.sort(reverse=True)
+    for _, name in others[max(keep - len(caches), 0):]:
+        shutil.rmtree(os.path.join(root, name), ignore_errors=True)

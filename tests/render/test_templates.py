@@ -83,11 +83,31 @@ def test_other_options_compile_into_a_folder_of_their_own(site, compiles):
     jinja = {"trim_blocks": False, "lstrip_blocks": False, "autoescape": True}
     after, _ = build(site, "site", JINJA_ENVIRONMENT=jinja)
     assert compiles
-    (now,) = site.joinpath(*TEMPLATES).iterdir()
-    assert now.name != before.name  # the old options' folder removed
+    folders = {path.name for path in site.joinpath(*TEMPLATES).iterdir()}
+    assert len(folders) == 2 and before.name in folders  # the other settings' kept
     plain, _ = build(site, "plain", RENDER_CACHE=False, RENDER_PROCESSES=1,
                      JINJA_ENVIRONMENT=jinja)
     assert_same_site(plain, after)
+
+
+def test_switching_between_settings_compiles_nothing_again(site, compiles):
+    """The live preview, make html and make publish each have their own settings (and so
+    their own folder of compiled templates): going from one to another and back compiles
+    nothing, but more settings than ``RENDER_CACHE_KEEP`` drop the one used longest ago."""
+    preview = {"SCHEDULE_SHOW_DRAFTS": True}
+    for settings in ({}, preview):
+        build(site, "site", **settings)
+    compiles.clear()
+    for settings in ({}, preview, {}):
+        build(site, "site", **settings)
+    assert compiles == []
+    assert len(list(site.joinpath(*TEMPLATES).iterdir())) == 2
+
+    build(site, "site", RENDER_CACHE_KEEP=1)
+    (kept,) = site.joinpath(*TEMPLATES).iterdir()
+    compiles.clear()
+    build(site, "site", **preview)
+    assert compiles  # its folder was the one dropped
 
 
 def test_nothing_is_kept_without_the_render_cache(site, compiles):
