@@ -32,7 +32,7 @@ S3_ENDPOINT ?=
 AWS ?= aws
 
 .PHONY: help venv html clean regenerate serve devserver publish check test lint bench bench-images bench-phases \
-	bench-preview bench-instructions \
+	bench-preview bench-instructions bench-reload \
 	new import rsync_upload s3_upload
 
 help:
@@ -49,6 +49,7 @@ help:
 	@echo "make bench       đo tốc độ dựng (N=$(N) bài)"
 	@echo "make bench-phases  thời gian dựng theo từng giai đoạn (N=$(N) bài)"
 	@echo "make bench-preview thời gian dựng lại bản xem trước sau khi sửa (N=$(N) bài)"
+	@echo "make bench-reload  trang đang mở tải lại nhanh thế nào sau mỗi lần dựng"
 	@echo "make bench-instructions  số lệnh máy của một lần dựng (callgrind; AGAINST=rev để so)"
 	@echo "make clean       xoá $(OUTPUT)/ và bản xem trước"
 
@@ -121,6 +122,9 @@ bench: venv
 
 bench-images: venv
 	$(PY) bench/bench_images.py
+
+bench-reload: venv
+	$(PY) bench/bench_reload.py
 
 bench-phases: venv
 	$(PY) bench/phases.py --articles $(N)

@@ -1,22 +1,36 @@
 """``make devserver``: the preview rebuilds on a change and the open page reloads by itself."""
 
+import base64
 import concurrent.futures
+import hashlib
 import json
 import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import FIXTURES, ROOT, write_project_settings
-from tinhoi.devserver import SCRIPT_PATH, SpareBuild, inject, run_build
+from tinhoi.devserver import (
+    SCRIPT_PATH,
+    SOCKET_PATH,
+    STATUS_PATH,
+    PreviewState,
+    SpareBuild,
+    inject,
+    make_server,
+    run_build,
+    websocket_frame,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -104,6 +118,125 @@ def test_inject_adds_the_reload_script_before_the_end_of_body():
     assert page == (b'<html><body><p>x</p><script src="' + SCRIPT_PATH.encode()
                     + b'" data-version="3"></script></body></html>')
     assert inject(b"<p>no body</p>", 1).endswith(b"</script>")
+
+
+def _serve_one_page(folder, websocket=True):
+    """A preview server of one page in this process, and the state of its builds."""
+    (folder / "index.html").write_text("<html><body><h1>Trang</h1></body></html>",
+                                       encoding="utf-8")
+    state = PreviewState()
+    state.built(True, [], [])
+    running = make_server(str(folder), state, port=0, websocket=websocket)
+    threading.Thread(target=running.serve_forever, daemon=True).start()
+    return running, state
+
+
+@pytest.fixture
+def bare_server(tmp_path):
+    """A preview server of one page in this process, whose builds the test records."""
+    running, state = _serve_one_page(tmp_path)
+    try:
+        yield running, state
+    finally:
+        state.close()
+        running.shutdown()
+        running.server_close()
+
+
+def _open_socket(port):
+    """A WebSocket handshake with the preview: ``(socket, the 101 answer's head)``."""
+    client = socket.create_connection(("127.0.0.1", port), timeout=10)
+    key = base64.b64encode(os.urandom(16)).decode()
+    client.sendall(f"GET {SOCKET_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                   f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+                   "Sec-WebSocket-Version: 13\r\n\r\n".encode())
+    head = b""
+    while b"\r\n\r\n" not in head:
+        head += client.recv(1)
+    expected = base64.b64encode(hashlib.sha1(  # noqa: S324 — the protocol's digest
+        (key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode()).digest()).decode()
+    return client, head.decode(), expected
+
+
+def _read_frame(client):
+    """One unmasked text frame from the server: its JSON."""
+    first, second = client.recv(1)[0], client.recv(1)[0]
+    assert first == 0x81 and not second & 0x80  # final text frame, not masked
+    size = second & 0x7F
+    if size == 126:
+        size = int.from_bytes(client.recv(2), "big")
+    data = b""
+    while len(data) < size:
+        data += client.recv(size - len(data))
+    return json.loads(data)
+
+
+def test_a_page_is_told_of_each_build_at_once_through_a_websocket(bare_server):
+    running, state = bare_server
+    client, head, accept = _open_socket(running.server_address[1])
+    try:
+        assert head.startswith("HTTP/1.1 101 ")
+        assert f"Sec-WebSocket-Accept: {accept}\r\n" in head
+        assert _read_frame(client) == {"version": 1, "errors": []}  # the build in place
+        state.built(True, [], [])
+        assert _read_frame(client) == {"version": 2, "errors": []}
+        # A build refused for a new error keeps the version and brings the error.
+        state.built(False, ["bai.md:5: loại sự kiện lạ"], ["bai.md:5: loại sự kiện lạ"])
+        assert _read_frame(client) == {"version": 2, "errors": ["bai.md:5: loại sự kiện lạ"]}
+        long_errors = [f"bai-{n}.md:1: lỗi" for n in range(20)]  # a frame of 126+ bytes
+        state.built(False, long_errors, long_errors)
+        assert _read_frame(client)["errors"] == long_errors
+    finally:
+        client.close()
+
+
+def test_the_websocket_address_answers_only_a_handshake(bare_server):
+    running, _ = bare_server
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"http://127.0.0.1:{running.server_address[1]}{SOCKET_PATH}",
+                               timeout=10)
+    assert refused.value.code == 400
+
+
+def test_websocket_frames_follow_rfc_6455_lengths():
+    assert websocket_frame(b"x" * 125)[:2] == bytes((0x81, 125))
+    assert websocket_frame(b"x" * 126)[:4] == bytes((0x81, 126, 0, 126))
+    assert websocket_frame(b"x" * 70000)[:10] == bytes((0x81, 127)) + (70000).to_bytes(8, "big")
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed at "
+                    "/usr/bin/chromium (apt-get install chromium)")
+def test_a_page_without_websocket_asks_every_half_second_and_reloads(tmp_path):
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    # As behind a proxy that refuses WebSockets.
+    running, state = _serve_one_page(tmp_path, websocket=False)
+    try:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(_reload_by_asking, sync_api, running.server_address[1], state
+                        ).result(timeout=120)
+    finally:
+        state.close()
+        running.shutdown()
+        running.server_close()
+
+
+def _reload_by_asking(sync_api, port, state):
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            asked = []
+            page.on("request", lambda request: asked.append(request.url))
+            page.goto(f"http://127.0.0.1:{port}/")
+            page.evaluate("window.__chua_tai_lai = true")
+            page.wait_for_function(  # it asks, once the WebSocket was refused
+                f"performance.getEntriesByType('resource').some("
+                f"e => e.name.includes('{STATUS_PATH}'))", timeout=20_000)
+            state.built(True, [], [])
+            page.wait_for_function("window.__chua_tai_lai === undefined", timeout=20_000)
+            assert any(STATUS_PATH in url for url in asked)
+        finally:
+            browser.close()
 
 
 def test_preview_serves_drafts_marked_and_keeps_the_script_out_of_the_files(project, server):
@@ -305,6 +438,9 @@ def _reload_in_chromium(sync_api, project, server):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
+            sockets, asked = [], []
+            page.on("websocket", lambda socket: sockets.append(socket.url))
+            page.on("request", lambda request: asked.append(request.url))
             page.goto(f"http://127.0.0.1:{server.port}/{ARTICLE}")
             assert page.inner_text("h1") == ("Thường trực Thành ủy làm việc với Hội Khuyến học "
                                              "Thành phố")
@@ -322,5 +458,8 @@ def _reload_in_chromium(sync_api, project, server):
             assert "lam-viec.md:5" in alert.inner_text()
             assert "CẬP NHẬT MỚI" in page.inner_text("body")  # still the last good build
             server.wait_for("lam-viec.md:5")  # the error is in the terminal too
+            # Told of each build through a WebSocket (one a page load), never by asking.
+            assert sockets and all(url.endswith(SOCKET_PATH) for url in sockets)
+            assert not [url for url in asked if STATUS_PATH in url]
         finally:
             browser.close()
