@@ -157,6 +157,13 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         if self.headers.get("Upgrade", "").lower() != "websocket" or not key:
             self.send_error(HTTPStatus.BAD_REQUEST, "WebSocket only")
             return None
+        # A browser opens a WebSocket for any site, and sends that site's origin: only
+        # the preview's own pages are told (as only they can read the status address).
+        origin = self.headers.get("Origin")
+        if origin is not None and origin not in (f"http://{self.headers.get('Host')}",
+                                                 f"https://{self.headers.get('Host')}"):
+            self.send_error(HTTPStatus.FORBIDDEN, "Only the preview's own pages")
+            return None
         accept = base64.b64encode(hashlib.sha1(  # noqa: S324 — the protocol's, not a secret
             (key + WEBSOCKET_GUID).encode()).digest()).decode()
         self.protocol_version = "HTTP/1.1"  # a handshake answered in HTTP/1.0 is refused

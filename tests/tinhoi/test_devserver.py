@@ -143,13 +143,15 @@ def bare_server(tmp_path):
         running.server_close()
 
 
-def _open_socket(port):
-    """A WebSocket handshake with the preview: ``(socket, the 101 answer's head)``."""
+def _open_socket(port, origin=None):
+    """A WebSocket handshake with the preview: ``(socket, the answer's head, the
+    Sec-WebSocket-Accept expected)``; ``origin``: the page's, as a browser sends it."""
     client = socket.create_connection(("127.0.0.1", port), timeout=10)
     key = base64.b64encode(os.urandom(16)).decode()
-    client.sendall(f"GET {SOCKET_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-                   f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
-                   "Sec-WebSocket-Version: 13\r\n\r\n".encode())
+    sent_origin = f"Origin: {origin}\r\n" if origin else ""
+    client.sendall(f"GET {SOCKET_PATH} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{sent_origin}"
+                   f"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}"
+                   "\r\nSec-WebSocket-Version: 13\r\n\r\n".encode())
     head = b""
     while b"\r\n\r\n" not in head:
         head += client.recv(1)
@@ -190,12 +192,23 @@ def test_a_page_is_told_of_each_build_at_once_through_a_websocket(bare_server):
         client.close()
 
 
-def test_the_websocket_address_answers_only_a_handshake(bare_server):
+def test_the_websocket_address_answers_only_a_handshake_from_the_preview(bare_server):
     running, _ = bare_server
+    port = running.server_address[1]
     with pytest.raises(urllib.error.HTTPError) as refused:
-        urllib.request.urlopen(f"http://127.0.0.1:{running.server_address[1]}{SOCKET_PATH}",
-                               timeout=10)
+        urllib.request.urlopen(f"http://127.0.0.1:{port}{SOCKET_PATH}", timeout=10)
     assert refused.value.code == 400
+    # Another site open in the browser cannot listen to the builds (their errors name
+    # the content's files), as it cannot read the status address.
+    client, head, _ = _open_socket(port, origin="https://trang-khac.example")
+    client.close()
+    assert head.split(" ", 2)[1] == "403"
+    client, head, _ = _open_socket(port, origin=f"http://127.0.0.1:{port}")
+    try:
+        assert head.startswith("HTTP/1.1 101 ")
+        assert _read_frame(client) == {"version": 1, "errors": []}
+    finally:
+        client.close()
 
 
 def test_websocket_frames_follow_rfc_6455_lengths():
