@@ -27,9 +27,9 @@ import hashlib
 import io
 import json
 import os
-import select
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -64,7 +64,7 @@ RELOAD_SCRIPT = """\
       errors.join("\\n");
   }
   function changed(s) {
-    if (String(s.version) !== version) { location.reload(); return true; }
+    if (s.session + "." + s.version !== version) { location.reload(); return true; }
     show(s.errors || []);
     return false;
   }
@@ -95,6 +95,9 @@ class PreviewState:
 
     def __init__(self):
         self.lock = threading.Condition()
+        # This preview's: a page of an earlier preview (restarted since) whose version
+        # number the new one reaches again still reloads.
+        self.session = format(time.time_ns(), "x")
         self.version = 0
         self.accepted = None  # errors of the build in place (None: nothing in place yet)
         self.errors = []
@@ -102,9 +105,17 @@ class PreviewState:
         self.closed = False
 
     def snapshot(self):
-        """``{"version": n, "errors": [...]}`` for the page's script."""
+        """``{"session": …, "version": n, "errors": [...]}`` for the page's script."""
         with self.lock:
-            return {"version": self.version, "errors": list(self.errors)}
+            return self._status()
+
+    def _status(self):
+        return {"session": self.session, "version": self.version, "errors": list(self.errors)}
+
+    def page_version(self):
+        """The version a page served now is of (its script compares it with the status)."""
+        with self.lock:
+            return f"{self.session}.{self.version}"
 
     def built(self, ok, errors, new):
         """Record a build: a new version when it was put in place, else its new errors."""
@@ -116,12 +127,19 @@ class PreviewState:
             self.builds += 1
             self.lock.notify_all()
 
-    def wait_after(self, builds, timeout):
+    def wait_after(self, builds, timeout, stop=None):
         """Wait until a build after the first ``builds`` is recorded (or ``timeout``
-        seconds, or :meth:`close`); return ``(builds recorded, snapshot)``."""
+        seconds, :meth:`close`, or ``stop()`` true after :meth:`wake`); return
+        ``(builds recorded, snapshot)``."""
         with self.lock:
-            self.lock.wait_for(lambda: self.builds != builds or self.closed, timeout)
-            return self.builds, {"version": self.version, "errors": list(self.errors)}
+            self.lock.wait_for(lambda: self.builds != builds or self.closed
+                               or (stop is not None and stop()), timeout)
+            return self.builds, self._status()
+
+    def wake(self):
+        """Let the waiting pages look again whether they should stop (one went)."""
+        with self.lock:
+            self.lock.notify_all()
 
     def close(self):
         """Let every page waiting for a build go (the preview stops)."""
@@ -135,7 +153,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
 
     state = None  # set by make_server
     websocket = True  # whether pages are told of builds through a WebSocket
-    # Seconds between two checks that a page listening for builds is still there.
+    # Seconds between two looks whether a page listening for builds is still there
+    # (its reading thread wakes the sender as soon as it goes: this is only a guard).
     SOCKET_CHECK = 20
 
     def do_GET(self):  # noqa: N802 (the name http.server calls)
@@ -152,10 +171,17 @@ class PreviewHandler(SimpleHTTPRequestHandler):
     def _tell_builds(self):
         """Answer a WebSocket handshake, then send the status (as the status address
         gives it) now and after every build, until the page goes or the preview stops.
-        Nothing the page sends is needed: its frames are read only to see it close."""
+        What the page sends is read by a thread of its own (:meth:`_read_frames`),
+        which answers a ping and sees the page close."""
         key = self.headers.get("Sec-WebSocket-Key", "")
         if self.headers.get("Upgrade", "").lower() != "websocket" or not key:
             self.send_error(HTTPStatus.BAD_REQUEST, "WebSocket only")
+            return None
+        if self.headers.get("Sec-WebSocket-Version") != "13":
+            self.send_response(HTTPStatus.UPGRADE_REQUIRED)
+            self.send_header("Sec-WebSocket-Version", "13")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
             return None
         # A browser opens a WebSocket for any site, and sends that site's origin: only
         # the preview's own pages are told (as only they can read the status address).
@@ -173,31 +199,54 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         self.send_header("Sec-WebSocket-Accept", accept)
         self.end_headers()
         self.close_connection = True
+        gone, sending = threading.Event(), threading.Lock()
+        threading.Thread(target=self._read_frames, args=(gone, sending), daemon=True).start()
         builds, status = self.state.wait_after(None, 0)  # as it is now
         try:
-            while True:
-                self.wfile.write(websocket_frame(json.dumps(status).encode()))
-                self.wfile.flush()
-                while True:
-                    seen = builds
-                    builds, status = self.state.wait_after(builds, self.SOCKET_CHECK)
-                    if self.state.closed or self._page_gone():
+            while not gone.is_set():
+                with sending:
+                    self.wfile.write(websocket_frame(json.dumps(status).encode()))
+                    self.wfile.flush()
+                seen = builds
+                while builds == seen:
+                    builds, status = self.state.wait_after(builds, self.SOCKET_CHECK,
+                                                           gone.is_set)
+                    if gone.is_set():
                         return None
-                    if builds != seen:
-                        break
+                    if self.state.closed:
+                        with sending:  # "going away": the page listens again, or asks
+                            self.wfile.write(websocket_frame(b"\x03\xe9", CLOSE))
+                            self.wfile.flush()
+                        return None
         except OSError:  # the page went while being told
             return None
+        finally:
+            gone.set()
+            with contextlib.suppress(OSError):  # ends the reading thread's wait
+                self.connection.shutdown(socket.SHUT_RDWR)
+        return None
 
-    def _page_gone(self):
-        """Whether the page closed its WebSocket (a close frame, or the connection)."""
-        readable, _, _ = select.select([self.connection], [], [], 0)
-        if not readable:
-            return False
+    def _read_frames(self, gone, sending):
+        """Read the page's frames until it closes: answer a ping with a pong and a
+        close with a close (RFC 6455, 5.5); then set ``gone`` and wake the sender."""
         try:
-            data = self.connection.recv(4096)
-        except OSError:
-            return True
-        return not data or data[0] & 0x0F == 0x8  # end of stream, or a close frame
+            while not gone.is_set():
+                frame = read_websocket_frame(self.rfile)
+                if frame is None:
+                    break
+                opcode, payload = frame
+                if opcode in (CLOSE, PING):
+                    with sending:
+                        self.wfile.write(websocket_frame(payload[:125], PONG if opcode == PING
+                                                         else CLOSE))
+                        self.wfile.flush()
+                    if opcode == CLOSE:
+                        break
+        except (OSError, ValueError):  # the connection ended under the read
+            pass
+        finally:
+            gone.set()
+            self.state.wake()
 
     def send_head(self):
         """Like the standard handler, with the reload script added to HTML pages."""
@@ -206,7 +255,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             path = os.path.join(path, "index.html")
         if path.endswith(".html") and os.path.isfile(path):
             # The version first: a build swapped in meanwhile only means one more reload.
-            version = self.state.snapshot()["version"]
+            version = self.state.page_version()
             with open(path, "rb") as handle:
                 page = handle.read()
             return self._send(inject(page, version), "text/html; charset=utf-8",
@@ -238,16 +287,44 @@ class PreviewHandler(SimpleHTTPRequestHandler):
 WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455, section 1.3
 
 
-def websocket_frame(payload):
-    """``payload`` (bytes) as one unmasked WebSocket text frame (RFC 6455, 5.2)."""
+# The opcodes of the frames the preview sends or answers (RFC 6455, 5.2).
+TEXT, CLOSE, PING, PONG = 0x1, 0x8, 0x9, 0xA
+# A frame from a page larger than this ends its WebSocket (a page sends none but
+# control frames, of 125 bytes at most).
+LARGEST_FRAME_READ = 1 << 16
+
+
+def websocket_frame(payload, opcode=TEXT):
+    """``payload`` (bytes) as one unmasked, final WebSocket frame (RFC 6455, 5.2)."""
     size = len(payload)
     if size < 126:
-        header = bytes((0x81, size))
+        header = bytes((0x80 | opcode, size))
     elif size < 1 << 16:
-        header = bytes((0x81, 126)) + size.to_bytes(2, "big")
+        header = bytes((0x80 | opcode, 126)) + size.to_bytes(2, "big")
     else:
-        header = bytes((0x81, 127)) + size.to_bytes(8, "big")
+        header = bytes((0x80 | opcode, 127)) + size.to_bytes(8, "big")
     return header + payload
+
+
+def read_websocket_frame(stream):
+    """The next frame a page sent on ``stream``: ``(opcode, unmasked payload)``, or
+    ``None`` at the end of the stream or for a frame too large to be the preview's."""
+    head = stream.read(2)
+    if len(head) < 2:
+        return None
+    size = head[1] & 0x7F
+    if size >= 126:
+        extended = stream.read(2 if size == 126 else 8)
+        size = int.from_bytes(extended, "big")
+    if size > LARGEST_FRAME_READ:
+        return None
+    mask = stream.read(4) if head[1] & 0x80 else b""
+    payload = stream.read(size)
+    if len(payload) < size:
+        return None
+    if mask:
+        payload = bytes(byte ^ mask[index % 4] for index, byte in enumerate(payload))
+    return head[0] & 0x0F, payload
 
 
 def inject(page, version):

@@ -40,7 +40,8 @@ the folder holding ``PATH`` (or absolute);
 ``RENDER_CACHE_KEEP`` (``3``) — how many memos are kept, one per build fingerprint (the
 live preview, ``make html`` and ``make publish`` each have their own settings, and so
 their own memo: switching from one to another renders nothing again), and as many
-folders of compiled templates (compiled for each one's settings);
+folders of compiled templates, the ones used last (one for each set of settings and
+Jinja options);
 ``RENDER_PROCESSES`` (``None``: one per core) — processes rendering pages;
 ``RENDER_MIN_PARALLEL`` (``40``) — fewer pages than this render in one process;
 ``RENDER_BATCH`` (``500``) — pages to render queued before they are rendered (a queued

@@ -16,6 +16,7 @@ publish`` each have their own settings, so switching from one to another compile
 nothing), the older ones removed.
 """
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -94,23 +95,28 @@ def keep_compiled_templates(env, root, caches, fingerprint):
 def _cache_in(folder):
     try:
         os.makedirs(folder, exist_ok=True)
-        os.utime(folder)  # used now: the folders kept are those used last
     except OSError as error:  # a read-only project: templates are compiled every build
         logger.debug("render: no folder for compiled templates %s: %s", folder, error)
         return None
+    with contextlib.suppress(OSError):  # used now: the folders kept are those used last
+        os.utime(folder)
     return TemplateCache(folder)
 
 
 def forget_other_templates(root, caches, keep=1):
     """Remove the folders under ``root`` of options no environment of this build had
-    (templates compiled for settings since changed), but the ``keep`` used last, this
-    build's among them."""
+    (templates compiled for settings since changed), but the ``keep`` folders used
+    last, this build's among them."""
     try:
         with os.scandir(root) as entries:
-            others = [(entry.stat().st_mtime_ns, entry.name) for entry in entries
+            others = [entry for entry in entries
                       if entry.name not in caches and entry.is_dir()]
     except OSError:
         return
-    others.sort(reverse=True)
-    for _, name in others[max(keep - len(caches), 0):]:
+    used = []
+    for entry in others:
+        with contextlib.suppress(OSError):  # removed meanwhile by another build
+            used.append((entry.stat().st_mtime_ns, entry.name))
+    used.sort(reverse=True)
+    for _, name in used[max(keep - len(caches), 0):]:
         shutil.rmtree(os.path.join(root, name), ignore_errors=True)

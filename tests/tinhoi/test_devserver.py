@@ -143,7 +143,7 @@ def bare_server(tmp_path):
         running.server_close()
 
 
-def _open_socket(port, origin=None):
+def _open_socket(port, origin=None, version="13"):
     """A WebSocket handshake with the preview: ``(socket, the answer's head, the
     Sec-WebSocket-Accept expected)``; ``origin``: the page's, as a browser sends it."""
     client = socket.create_connection(("127.0.0.1", port), timeout=10)
@@ -151,7 +151,7 @@ def _open_socket(port, origin=None):
     sent_origin = f"Origin: {origin}\r\n" if origin else ""
     client.sendall(f"GET {SOCKET_PATH} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{sent_origin}"
                    f"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}"
-                   "\r\nSec-WebSocket-Version: 13\r\n\r\n".encode())
+                   f"\r\nSec-WebSocket-Version: {version}\r\n\r\n".encode())
     head = b""
     while b"\r\n\r\n" not in head:
         head += client.recv(1)
@@ -160,17 +160,33 @@ def _open_socket(port, origin=None):
     return client, head.decode(), expected
 
 
-def _read_frame(client):
-    """One unmasked text frame from the server: its JSON."""
+def _read_any_frame(client):
+    """One unmasked frame from the server: ``(opcode, payload)``."""
     first, second = client.recv(1)[0], client.recv(1)[0]
-    assert first == 0x81 and not second & 0x80  # final text frame, not masked
+    assert first & 0x80 and not second & 0x80  # final, not masked
     size = second & 0x7F
     if size == 126:
         size = int.from_bytes(client.recv(2), "big")
     data = b""
     while len(data) < size:
         data += client.recv(size - len(data))
-    return json.loads(data)
+    return first & 0x0F, data
+
+
+def _read_frame(client):
+    """One text frame from the server: its status, without the preview's session."""
+    opcode, data = _read_any_frame(client)
+    assert opcode == 0x1
+    status = json.loads(data)
+    assert isinstance(status.pop("session"), str)
+    return status
+
+
+def _send_frame(client, opcode, payload=b""):
+    """A frame as a browser sends it: masked (RFC 6455, 5.3)."""
+    mask = os.urandom(4)
+    client.sendall(bytes((0x80 | opcode, 0x80 | len(payload))) + mask
+                   + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
 
 
 def test_a_page_is_told_of_each_build_at_once_through_a_websocket(bare_server):
@@ -200,6 +216,9 @@ def test_the_websocket_address_answers_only_a_handshake_from_the_preview(bare_se
     assert refused.value.code == 400
     # Another site open in the browser cannot listen to the builds (their errors name
     # the content's files), as it cannot read the status address.
+    client, head, _ = _open_socket(port, version="8")  # an old protocol's
+    client.close()
+    assert head.split(" ", 2)[1] == "426" and "Sec-WebSocket-Version: 13" in head
     client, head, _ = _open_socket(port, origin="https://trang-khac.example")
     client.close()
     assert head.split(" ", 2)[1] == "403"
@@ -209,6 +228,44 @@ def test_the_websocket_address_answers_only_a_handshake_from_the_preview(bare_se
         assert _read_frame(client) == {"version": 1, "errors": []}
     finally:
         client.close()
+
+
+def test_a_ping_is_answered_and_a_closed_page_lets_its_connection_go(bare_server):
+    running, state = bare_server
+    client, _, _ = _open_socket(running.server_address[1])
+    try:
+        _read_frame(client)
+        _send_frame(client, 0x9, b"hello")
+        assert _read_any_frame(client) == (0xA, b"hello")  # a pong with the same bytes
+        _send_frame(client, 0x8, (1000).to_bytes(2, "big"))
+        assert _read_any_frame(client) == (0x8, (1000).to_bytes(2, "big"))
+        # Then the server ends the connection at once (not at its next look, 20 s on).
+        client.settimeout(5)
+        assert client.recv(1) == b""
+    finally:
+        client.close()
+
+
+def test_the_preview_stopping_closes_the_websocket_as_going_away(bare_server):
+    running, state = bare_server
+    client, _, _ = _open_socket(running.server_address[1])
+    try:
+        _read_frame(client)
+        state.close()
+        assert _read_any_frame(client) == (0x8, (1001).to_bytes(2, "big"))
+    finally:
+        client.close()
+
+
+def test_a_page_of_an_earlier_preview_reloads_though_its_version_number_comes_again():
+    """A preview restarted counts its builds from 1 again: the version a page is of
+    names the preview too, so the page open since the last session reloads."""
+    earlier, now = PreviewState(), PreviewState()
+    for state in (earlier, now):
+        state.built(True, [], [])
+    assert earlier.version == now.version == 1
+    assert earlier.page_version() != now.page_version()
+    assert now.page_version() == f"{now.snapshot()['session']}.{now.snapshot()['version']}"
 
 
 def test_websocket_frames_follow_rfc_6455_lengths():
@@ -298,7 +355,8 @@ def test_an_error_already_there_does_not_stop_the_preview(project):
     running = Devserver(project)
     try:
         running.wait_for("Xem trước tại")
-        assert json.loads(running.get("__tinhoi/status")[0]) == {"version": 1, "errors": []}
+        status = json.loads(running.get("__tinhoi/status")[0])
+        assert (status["version"], status["errors"]) == (1, [])
         source = project / "content" / "2018" / "lam-viec.md"
         save(source, source.read_text(encoding="utf-8").replace(
             "buổi làm việc diễn ra", "buổi làm việc ĐÃ SỬA diễn ra"))
