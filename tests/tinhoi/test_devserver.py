@@ -2,6 +2,7 @@
 
 import base64
 import concurrent.futures
+import contextlib
 import hashlib
 import json
 import os
@@ -230,11 +231,19 @@ def test_the_websocket_address_answers_only_a_handshake_from_the_preview(bare_se
         client.close()
 
 
-def test_a_ping_is_answered_and_a_closed_page_lets_its_connection_go(bare_server):
-    running, state = bare_server
+@contextlib.contextmanager
+def _listening(running):
+    """A WebSocket open with ``running``, its first status read."""
     client, _, _ = _open_socket(running.server_address[1])
     try:
         _read_frame(client)
+        yield client
+    finally:
+        client.close()
+
+
+def test_a_ping_is_answered_and_a_closed_page_lets_its_connection_go(bare_server):
+    with _listening(bare_server[0]) as client:
         _send_frame(client, 0x9, b"hello")
         assert _read_any_frame(client) == (0xA, b"hello")  # a pong with the same bytes
         _send_frame(client, 0x8, (1000).to_bytes(2, "big"))
@@ -242,19 +251,13 @@ def test_a_ping_is_answered_and_a_closed_page_lets_its_connection_go(bare_server
         # Then the server ends the connection at once (not at its next look, 20 s on).
         client.settimeout(5)
         assert client.recv(1) == b""
-    finally:
-        client.close()
 
 
 def test_the_preview_stopping_closes_the_websocket_as_going_away(bare_server):
     running, state = bare_server
-    client, _, _ = _open_socket(running.server_address[1])
-    try:
-        _read_frame(client)
+    with _listening(running) as client:
         state.close()
         assert _read_any_frame(client) == (0x8, (1001).to_bytes(2, "big"))
-    finally:
-        client.close()
 
 
 def test_a_page_of_an_earlier_preview_reloads_though_its_version_number_comes_again():
