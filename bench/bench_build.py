@@ -246,6 +246,28 @@ def report(results, articles, scenarios, systems):
                   f"{(median / cold if cold else 0):7.2f} "
                   f"{ratio(medians, name, scenario, 'pelican', 10)} "
                   f"{ratio(medians, name, scenario, 'hugo', 7)}")
+    report_pairs(results, scenarios, systems)
+
+
+def report_pairs(results, scenarios, systems):
+    """Print the ratios of the builds of each run, which ran one after the other on the
+    machine as it was then: how far the ratio of medians moves from run to run."""
+    lines = []
+    for name in systems:
+        for scenario in scenarios:
+            mine = [seconds for seconds, _, _ in results.get((name, scenario), [])]
+            pairs = [(f"÷ {versus} {scenario}", results.get((versus, scenario), []))
+                     for versus in systems if versus != name and name == "tinhoi"]
+            if scenario != "cold":
+                pairs.append(("÷ its cold", results.get((name, "cold"), [])))
+            for label, others in pairs:
+                if mine and len(others) == len(mine):
+                    by_run = " ".join(f"{a / b:.2f}" for a, (b, _, _)
+                                      in zip(mine, others, strict=True))
+                    lines.append(f"  {name} {scenario} {label}: {by_run}")
+    if lines:
+        print("by run:")
+        print("\n".join(lines))
 
 
 def compile_project(root=ROOT):
