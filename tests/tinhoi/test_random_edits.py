@@ -6,7 +6,9 @@ a draft, a photo, a page, a template, the CSS, a setting, a day passing), then b
 the project as ``make html`` does (its caches, its snapshot, the last site beside it)
 and, in a fresh copy of the project (so its caches start empty), a plain build: every
 cache and shortcut with a switch off. Every file of the two sites must have the same
-bytes. The edits come from a seeded generator, so a failure names its seed and the edits
+bytes. The live preview's builds run the same edits too: with drafts, beside the preview
+in place (``--previous``), each put in place as ``make devserver`` does, against a plain
+build with drafts. The edits come from a seeded generator, so a failure names its seed and the edits
 that led to it, and replays the same way. ``TINHOI_RANDOM_EDITS=SEED:STEPS`` runs
 another seed for longer (``5:60``): the suite runs a short one.
 """
@@ -19,9 +21,11 @@ import shutil
 import subprocess
 import sys
 
+import pytest
 from PIL import Image
 
 from tests.conftest import ROOT
+from tinhoi.build import swap_into_place
 
 sys.path.insert(0, str(ROOT / "bench"))
 from gen_corpus import event_block, generate  # noqa: E402
@@ -58,12 +62,29 @@ class Project:
             "SITEURL = 'https://tinhoi.example.org'\nRELATIVE_URLS = False\n"
             "SEARCH_SHARD_SIZE = 5\n" + "".join(self.settings) + extra, encoding="utf-8")
 
-    def build(self, folder=None):
-        """``tinhoi build`` of the project (or of ``folder``) at the project's clock."""
+    def build(self, folder=None, preview=False):
+        """``tinhoi build`` of the project (or of ``folder``) at the project's clock; with
+        ``preview``, as the live preview builds it: with drafts, beside the preview in
+        ``xem-truoc/`` (reusing its pages), then put in its place."""
+        folder = folder or self.folder
+        if not preview:
+            return self._tinhoi(folder, "-o", "output")
+        built = self._tinhoi(folder, "-o", "xem-truoc.moi", "--drafts", "--previous", "xem-truoc")
+        if built.returncode == 0:
+            (folder / "xem-truoc").mkdir(exist_ok=True)
+            swap_into_place(str(folder / "xem-truoc.moi"), str(folder / "xem-truoc"),
+                            trash=str(folder / ".cache" / "rac"))
+        return built
+
+    def plain_build(self, folder, drafts=False):
+        """A plain build (of :meth:`plain_copy`), with drafts for the preview's."""
+        return self._tinhoi(folder, "-o", "output", *(["--drafts"] if drafts else []))
+
+    def _tinhoi(self, folder, *arguments):
         env = {**os.environ, "PYTHONPATH": str(ROOT), "TINHOI_NOW": self.now.isoformat()}
         return subprocess.run([sys.executable, "-m", "tinhoi", "build", "-s", "pelicanconf.py",
-                               "-o", "output"], cwd=folder or self.folder, env=env,
-                              capture_output=True, text=True, timeout=300, check=False)
+                               *arguments], cwd=folder, env=env, capture_output=True,
+                              text=True, timeout=300, check=False)
 
     def plain_copy(self, folder):
         """A fresh copy of the project (no cache, no site) set to build with no shortcut."""
@@ -221,30 +242,31 @@ def set_event_field(article, key, value):
                               flags=re.MULTILINE), encoding="utf-8")
 
 
-def site(folder):
-    output = folder / "output"
+def site(output):
     return {str(path.relative_to(output)): path.read_bytes()
             for path in sorted(output.rglob("*")) if path.is_file()}
 
 
-def test_a_run_of_random_edits_builds_the_site_of_a_plain_build(tmp_path):
+@pytest.mark.parametrize("preview", [False, True], ids=["make-html", "make-devserver"])
+def test_a_run_of_random_edits_builds_the_site_of_a_plain_build(tmp_path, preview):
     project = Project(tmp_path / "du-an", random.Random(SEED))
-    first = project.build()
+    first = project.build(preview=preview)
     assert first.returncode == 0, first.stderr[-2000:]
     done = []
     for step in range(STEPS):
         edits = [project.edit(len(done) * 3 + i) for i in range(project.rng.randint(1, 3))]
         done.append(edits)
-        built = project.build()
+        built = project.build(preview=preview)
         plain_folder = project.plain_copy(tmp_path / f"tham-chieu-{step}")
-        plain = project.build(plain_folder)
+        plain = project.plain_build(plain_folder, drafts=preview)
         context = f"seed {SEED}, edits so far: {done}"
         assert built.returncode == plain.returncode == 0, (
             f"{context}\n{built.stderr[-1500:]}\n{plain.stderr[-1500:]}")
         # Every edit is one the content check accepts: an article it refused would
         # leave both sites (and this test's coverage) without it.
         assert "ERROR" not in built.stderr + plain.stderr, f"{context}\n{built.stderr[-1500:]}"
-        ours, reference = site(project.folder), site(plain_folder)
+        ours = site(project.folder / ("xem-truoc" if preview else "output"))
+        reference = site(plain_folder / "output")
         assert sorted(ours) == sorted(reference), context
         different = [name for name in reference if ours[name] != reference[name]]
         assert different == [], context
