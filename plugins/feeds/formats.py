@@ -15,10 +15,19 @@ feedgen's traps, and what this module does about them:
 * the feed's ``updated`` / ``lastBuildDate`` and each entry's ``updated`` default to
   *now* — they are always set from the articles;
 * RSS ``<author>`` needs an e-mail address — authors go to ``<dc:creator>``.
+
+An article is in many feeds (the site's, its category's, each of its tags' and
+organisations'…): inside :func:`shared_entries`, each article's entry is made once
+for each format, its XML element built once and copied into every feed listing it.
+feedgen builds each entry as an element of its own and appends it to the feed, so
+the copies give the same bytes; a site of 200 articles made each entry eleven times.
 """
 
+import contextlib
+import copy
 import json
 
+from feedgen.entry import FeedEntry
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
@@ -106,8 +115,61 @@ def feed_generator(meta, items, fmt):
     return fg
 
 
+class _SharedEntry(FeedEntry):
+    """An entry whose XML element is built once and copied for each feed."""
+
+    def __init__(self):
+        super().__init__()
+        self._elements = {}
+
+    def atom_entry(self, extensions=True):
+        """The Atom ``<entry>``: a copy of the one built first."""
+        return self._element("atom", super().atom_entry, extensions)
+
+    def rss_entry(self, extensions=True):
+        """The RSS ``<item>``: a copy of the one built first."""
+        return self._element("rss", super().rss_entry, extensions)
+
+    def _element(self, fmt, build, extensions):
+        if (fmt, extensions) not in self._elements:
+            self._elements[fmt, extensions] = build(extensions)
+        return copy.deepcopy(self._elements[fmt, extensions])
+
+
+# The entries made so far inside :func:`shared_entries`: ``{(id(item), format): (item,
+# entry)}`` (the item held, so that its id is not another's meanwhile); ``None`` outside.
+_shared = {"entries": None}
+
+
+@contextlib.contextmanager
+def shared_entries():
+    """Make each article's entry once for every feed rendered inside the block (the
+    feeds of one build: each :class:`~.entries.FeedItem` stands for an article as it
+    is in that build)."""
+    _shared["entries"] = {}
+    try:
+        yield
+    finally:
+        _shared["entries"] = None
+
+
 def _add_entry(fg, item, fmt):
-    entry = fg.add_entry(order="append")
+    entries = _shared["entries"]
+    if entries is None:
+        _fill_entry(fg.add_entry(order="append"), item, fmt)
+        return
+    known = entries.get((id(item), fmt))
+    if known is None:
+        entry = _SharedEntry()
+        # The feed's extensions, as ``add_entry`` would load them into a new entry.
+        fg.add_entry(entry, order="append")
+        _fill_entry(entry, item, fmt)
+        entries[id(item), fmt] = (item, entry)
+    else:
+        fg.add_entry(known[1], order="append")
+
+
+def _fill_entry(entry, item, fmt):
     entry.id(item.id)
     entry.title(item.title)
     entry.link(href=item.url)
