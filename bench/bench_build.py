@@ -256,8 +256,9 @@ def report_pairs(results, scenarios, systems):
     for name in systems:
         for scenario in scenarios:
             mine = [seconds for seconds, _, _ in results.get((name, scenario), [])]
-            pairs = [(f"÷ {versus} {scenario}", results.get((versus, scenario), []))
-                     for versus in systems if versus != name and name == "tinhoi"]
+            versus = [other for other in systems if other != name] if name == "tinhoi" else []
+            pairs = [(f"÷ {other} {scenario}", results.get((other, scenario), []))
+                     for other in versus]
             if scenario != "cold":
                 pairs.append(("÷ its cold", results.get((name, "cold"), [])))
             for label, others in pairs:

@@ -46,6 +46,12 @@ SOCKET_PATH = "/__tinhoi/ws"
 SCRIPT_PATH = "/__tinhoi/tai-lai.js"
 DEFAULT_OUTPUT = os.path.join(".cache", "xem-truoc")
 WATCHED_SUFFIXES_IGNORED = (".swp", ".swx", ".tmp", "~", ".pyc", ".part")
+WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455, section 1.3
+# The opcodes of the frames the preview sends or answers (RFC 6455, 5.2).
+TEXT, CLOSE, PING, PONG = 0x1, 0x8, 0x9, 0xA
+# A frame from a page larger than this ends its WebSocket (a page sends none but
+# control frames, of 125 bytes at most).
+LARGEST_FRAME_READ = 1 << 16
 
 RELOAD_SCRIPT = """\
 (function () {
@@ -128,9 +134,9 @@ class PreviewState:
             self.lock.notify_all()
 
     def wait_after(self, builds, timeout, stop=None):
-        """Wait until a build after the first ``builds`` is recorded (or ``timeout``
-        seconds, :meth:`close`, or ``stop()`` true after :meth:`wake`); return
-        ``(builds recorded, snapshot)``."""
+        """Wait until a build after the first ``builds`` is recorded (``None``: return
+        at once), or ``timeout`` seconds, :meth:`close`, or ``stop()`` true after
+        :meth:`wake`; return ``(builds recorded, snapshot)``."""
         with self.lock:
             self.lock.wait_for(lambda: self.builds != builds or self.closed
                                or (stop is not None and stop()), timeout)
@@ -201,30 +207,30 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         self.close_connection = True
         gone, sending = threading.Event(), threading.Lock()
         threading.Thread(target=self._read_frames, args=(gone, sending), daemon=True).start()
-        builds, status = self.state.wait_after(None, 0)  # as it is now
+        told = None  # the builds recorded when the page was last told (None: never)
         try:
-            while not gone.is_set():
-                with sending:
-                    self.wfile.write(websocket_frame(json.dumps(status).encode()))
-                    self.wfile.flush()
-                seen = builds
-                while builds == seen:
-                    builds, status = self.state.wait_after(builds, self.SOCKET_CHECK,
-                                                           gone.is_set)
-                    if gone.is_set():
-                        return None
-                    if self.state.closed:
-                        with sending:  # "going away": the page listens again, or asks
-                            self.wfile.write(websocket_frame(b"\x03\xe9", CLOSE))
-                            self.wfile.flush()
-                        return None
+            while True:
+                builds, status = self.state.wait_after(told, self.SOCKET_CHECK, gone.is_set)
+                if gone.is_set():
+                    return None
+                if self.state.closed:  # "going away": the page listens again, or asks
+                    self._send_frame(sending, (1001).to_bytes(2, "big"), CLOSE)
+                    return None
+                if builds != told:
+                    self._send_frame(sending, json.dumps(status).encode())
+                    told = builds
         except OSError:  # the page went while being told
             return None
         finally:
             gone.set()
             with contextlib.suppress(OSError):  # ends the reading thread's wait
                 self.connection.shutdown(socket.SHUT_RDWR)
-        return None
+
+    def _send_frame(self, sending, payload, opcode=TEXT):
+        """Send one frame, never in the middle of another thread's (``sending``)."""
+        with sending:
+            self.wfile.write(websocket_frame(payload, opcode))
+            self.wfile.flush()
 
     def _read_frames(self, gone, sending):
         """Read the page's frames until it closes: answer a ping with a pong and a
@@ -236,10 +242,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
                     break
                 opcode, payload = frame
                 if opcode in (CLOSE, PING):
-                    with sending:
-                        self.wfile.write(websocket_frame(payload[:125], PONG if opcode == PING
-                                                         else CLOSE))
-                        self.wfile.flush()
+                    self._send_frame(sending, payload[:125], PONG if opcode == PING else CLOSE)
                     if opcode == CLOSE:
                         break
         except (OSError, ValueError):  # the connection ended under the read
@@ -282,16 +285,6 @@ class PreviewHandler(SimpleHTTPRequestHandler):
 
     def log_message(self, format, *args):  # noqa: A002 (the standard signature)
         """Keep the terminal for build messages."""
-
-
-WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455, section 1.3
-
-
-# The opcodes of the frames the preview sends or answers (RFC 6455, 5.2).
-TEXT, CLOSE, PING, PONG = 0x1, 0x8, 0x9, 0xA
-# A frame from a page larger than this ends its WebSocket (a page sends none but
-# control frames, of 125 bytes at most).
-LARGEST_FRAME_READ = 1 << 16
 
 
 def websocket_frame(payload, opcode=TEXT):

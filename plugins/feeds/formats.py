@@ -155,18 +155,15 @@ def shared_entries():
 
 def _add_entry(fg, item, fmt):
     entries = _shared["entries"]
-    if entries is None:
-        _fill_entry(fg.add_entry(order="append"), item, fmt)
-        return
-    known = entries.get((id(item), fmt))
-    if known is None:
-        entry = _SharedEntry()
-        # The feed's extensions, as ``add_entry`` would load them into a new entry.
-        fg.add_entry(entry, order="append")
-        _fill_entry(entry, item, fmt)
-        entries[id(item), fmt] = (item, entry)
-    else:
+    known = entries.get((id(item), fmt)) if entries is not None else None
+    if known is not None:
         fg.add_entry(known[1], order="append")
+        return
+    # A new entry gets the feed's extensions from ``add_entry``, ours as feedgen's own.
+    entry = fg.add_entry(_SharedEntry() if entries is not None else None, order="append")
+    _fill_entry(entry, item, fmt)
+    if entries is not None:
+        entries[id(item), fmt] = (item, entry)
 
 
 def _fill_entry(entry, item, fmt):

@@ -158,12 +158,14 @@ class FeedsGenerator(Generator):
         build), one at a time: they are never all held at once."""
         # feedgen and lxml are imported here, not with the plugin (0.02 s of every
         # build's start): the documents are made by the forked copy (``background.py``).
-        from .formats import render_atom, render_json_feed, render_rss, shared_entries
+        from .formats import shared_entries
 
         with shared_entries():
-            yield from self._documents(render_atom, render_rss, render_json_feed)
+            yield from self._documents()
 
-    def _documents(self, render_atom, render_rss, render_json_feed):
+    def _documents(self):
+        from .formats import render_atom, render_json_feed, render_rss
+
         settings = self.settings
         labels = self._labels()
         builder = EntryBuilder(settings, self.base, id_authority(settings, self.base),

@@ -4,6 +4,7 @@ import base64
 import concurrent.futures
 import contextlib
 import hashlib
+import io
 import json
 import os
 import re
@@ -29,6 +30,7 @@ from tinhoi.devserver import (
     SpareBuild,
     inject,
     make_server,
+    read_websocket_frame,
     run_build,
     websocket_frame,
 )
@@ -121,27 +123,28 @@ def test_inject_adds_the_reload_script_before_the_end_of_body():
     assert inject(b"<p>no body</p>", 1).endswith(b"</script>")
 
 
-def _serve_one_page(folder, websocket=True):
-    """A preview server of one page in this process, and the state of its builds."""
+@contextlib.contextmanager
+def _serving_one_page(folder, websocket=True):
+    """A preview server of one page in this process, and the state of its builds, which
+    the test records."""
     (folder / "index.html").write_text("<html><body><h1>Trang</h1></body></html>",
                                        encoding="utf-8")
     state = PreviewState()
     state.built(True, [], [])
     running = make_server(str(folder), state, port=0, websocket=websocket)
     threading.Thread(target=running.serve_forever, daemon=True).start()
-    return running, state
-
-
-@pytest.fixture
-def bare_server(tmp_path):
-    """A preview server of one page in this process, whose builds the test records."""
-    running, state = _serve_one_page(tmp_path)
     try:
         yield running, state
     finally:
         state.close()
         running.shutdown()
         running.server_close()
+
+
+@pytest.fixture
+def bare_server(tmp_path):
+    with _serving_one_page(tmp_path) as served:
+        yield served
 
 
 def _open_socket(port, origin=None, version="13"):
@@ -271,6 +274,20 @@ def test_a_page_of_an_earlier_preview_reloads_though_its_version_number_comes_ag
     assert now.page_version() == f"{now.snapshot()['session']}.{now.snapshot()['version']}"
 
 
+def test_a_page_s_frames_are_read_unmasked_and_a_bad_one_ends_the_socket():
+    mask = b"\x01\x02\x03\x04"
+    masked = bytes(b ^ mask[i % 4] for i, b in enumerate(b"hello"))
+    assert read_websocket_frame(io.BytesIO(bytes((0x89, 0x85)) + mask + masked)) == (
+        0x9, b"hello")
+    long_payload = b"x" * 300  # a 16-bit length
+    assert read_websocket_frame(io.BytesIO(bytes((0x81, 126)) + (300).to_bytes(2, "big")
+                                           + long_payload)) == (0x1, long_payload)
+    for bad in (b"", b"\x89",  # the stream ended before a frame, or inside its head
+                bytes((0x89, 0x85)) + mask + b"he",  # inside its payload
+                bytes((0x82, 127)) + (1 << 40).to_bytes(8, "big")):  # a terabyte
+        assert read_websocket_frame(io.BytesIO(bad)) is None
+
+
 def test_websocket_frames_follow_rfc_6455_lengths():
     assert websocket_frame(b"x" * 125)[:2] == bytes((0x81, 125))
     assert websocket_frame(b"x" * 126)[:4] == bytes((0x81, 126, 0, 126))
@@ -282,15 +299,10 @@ def test_websocket_frames_follow_rfc_6455_lengths():
 def test_a_page_without_websocket_asks_every_half_second_and_reloads(tmp_path):
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     # As behind a proxy that refuses WebSockets.
-    running, state = _serve_one_page(tmp_path, websocket=False)
-    try:
-        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-            pool.submit(_reload_by_asking, sync_api, running.server_address[1], state
-                        ).result(timeout=120)
-    finally:
-        state.close()
-        running.shutdown()
-        running.server_close()
+    with _serving_one_page(tmp_path, websocket=False) as (running, state), \
+            concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(_reload_by_asking, sync_api, running.server_address[1], state
+                    ).result(timeout=120)
 
 
 def _reload_by_asking(sync_api, port, state):
