@@ -165,10 +165,10 @@ def _import_plugins(settings_file):
         return
     # The plugins (``load`` made their folders importable) and the libraries each names
     # in ``PRELOAD`` (imported only when the build needs them: icalendar…), then the
-    # Markdown extensions and Pagefind's client, imported only when needed too.
+    # Markdown extensions and Pagefind's program's package, imported only when needed too.
     extensions = (settings.get("MARKDOWN") or {}).get("extension_configs") or {}
     later = []
-    for name in [*(settings.get("PLUGINS") or []), *extensions, "pagefind.service"]:
+    for name in [*(settings.get("PLUGINS") or []), *extensions, "pagefind_bin"]:
         if isinstance(name, str):
             with contextlib.suppress(Exception):
                 module = importlib.import_module(name)

@@ -1,7 +1,6 @@
 """Memory a build no longer needs, given back as pages are written."""
 
 import ctypes
-import ctypes.util
 import functools
 
 from pelican.contents import Content
@@ -24,8 +23,10 @@ def release_page_memory(trim=True):
 
 @functools.cache
 def _malloc_trim():
+    # The symbols of the running process, libc's among them: ``ctypes.util.find_library``
+    # would run ``ldconfig -p`` in a new process, in every build that writes pages.
     try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+        return ctypes.CDLL(None).malloc_trim
     except (OSError, AttributeError):  # not glibc: its allocator keeps its own counsel
         return None
 

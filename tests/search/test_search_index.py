@@ -1013,3 +1013,60 @@ def test_without_hard_links_a_shard_indexed_again_keeps_its_own_files(tmp_path, 
                       SEARCH_SHARD_SIZE=1, SEARCH_CACHE_PATH=None)
     assert snapshot(site / "pagefind") == snapshot(fresh / "pagefind")
     assert not list((tmp_path / ".cache" / "search").rglob("*.link"))
+
+
+def test_pagefind_is_found_as_its_package_finds_it(tmp_path, monkeypatch):
+    """The program the ``pagefind`` package would run: the one ``PAGEFIND_BINARY_PATH``
+    names, else the installed ``pagefind_bin``'s, which runs."""
+    import subprocess
+
+    from pagefind.service import get_executable
+    from search.search import pagefind_executable
+
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH", raising=False)
+    found = pagefind_executable()
+    assert found == str(get_executable())
+    version = subprocess.run([found, "--version"], capture_output=True, text=True, check=True)
+    assert version.stdout.startswith("pagefind ")
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "pagefind-of-my-own"))
+    assert pagefind_executable() == str(tmp_path / "pagefind-of-my-own")
+
+
+def test_a_build_loads_no_client_it_does_not_use(tmp_path):
+    """A build runs Pagefind's program without importing its asyncio client, nor starts
+    ``ldconfig`` to find the C library (each a few hundredths of a second a build)."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    shutil.copytree(FIXTURES / "basic" / "content", tmp_path / "content")
+    override = {"PATH": str(tmp_path / "content"), "OUTPUT_PATH": str(tmp_path / "site"),
+                "THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")],
+                "PLUGINS": [*PLUGINS, "render"]}
+    script = f"""
+import subprocess, sys
+started = []
+original = subprocess.Popen.__init__
+def noting(self, args, *rest, **options):
+    started.append(str(args[0]))
+    original(self, args, *rest, **options)
+subprocess.Popen.__init__ = noting
+from pelican.settings import read_settings
+from tinhoi.build import build
+build(read_settings({str(ROOT / "pelicanconf.py")!r}, override={override!r}),
+      {str(tmp_path / "site")!r})
+import render.memory
+print(render.memory._malloc_trim() is not None)  # glibc's, still found
+print([name for name in ("asyncio", "pagefind.service") if name in sys.modules])
+print(started)
+"""
+    paths = os.pathsep.join([str(ROOT), str(ROOT / "plugins")])
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            cwd=ROOT, env={**os.environ, "PYTHONPATH": paths})
+    assert result.returncode == 0, result.stderr
+    trims, imported, started = result.stdout.splitlines()[-3:]
+    assert trims == "True"
+    assert imported == "[]"
+    assert "ldconfig" not in started
+    assert (tmp_path / "site" / "pagefind" / "pagefind-entry.json").is_file()
