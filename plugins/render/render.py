@@ -303,6 +303,7 @@ class RenderWriter(Writer):
         # {key: _Call, or (entry, page names) of a call reused whole, or None}
         self._calls = {}
         self._owners = {}  # {output name: key of the call that wrote it last (or None)}
+        self._folders = set()  # the folders the last build's pages were linked into
         _site["writer"] = self
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None,
@@ -638,23 +639,36 @@ class RenderWriter(Writer):
         if not self._elsewhere:  # the last build's pages are this build's output
             return
         # One call for most pages of a build into a new folder (4,780 after an edit at
-        # 2,000 articles); the folder is made, or a file in the way removed, only when
-        # the link says so.
+        # 2,000 articles), a file in the way removed only when the link says so.  Most
+        # pages have a folder of their own (``2015/<slug>/index.html``): it is made
+        # before the first link into it, not after that link failed (the failure and
+        # the link tried again took half the time of linking the pages).
+        folder = os.path.dirname(path)
+        if folder not in self._folders:
+            _make_folder(folder)
+            self._folders.add(folder)
         try:
             os.link(old, path)
             return
-        except FileNotFoundError:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
         except FileExistsError:
             _remove(path)
         except OSError:  # no hard links here (another file system…): a copy
-            os.makedirs(os.path.dirname(path), exist_ok=True)
             shutil.copy2(old, path)
             return
         try:
             os.link(old, path)
         except OSError:
             shutil.copy2(old, path)
+
+
+def _make_folder(folder):
+    """Make ``folder`` (and the folders above it) unless it exists."""
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
 
 
 def _relative(path, folder):
