@@ -33,10 +33,10 @@ class TinhoiReader(BaseReader):
         super().__init__(settings)
         self._content_root = os.path.realpath(settings["PATH"])
         self._links = ContentLinkExtension(self._content_root)
-        # One Markdown instance for every file: building one per file costs ~5% of a build.
-        self._markdown = Markdown(**_markdown_options(settings, self._links))
-        if content_cache.get(settings, "TINHOI_MARKDOWN_PREFILTER"):
-            prefilter_markdown(self._markdown)  # the same HTML, with less pattern matching
+        # The options as the settings are now (Pelican's own Markdown reader changes them
+        # in place when it is made), the instance made from them when first needed.
+        self._markdown_settings = _markdown_options(settings, self._links)
+        self._markdown_instance = None  # see _markdown
         if cache is _FROM_SETTINGS:
             cache = ContentCache(settings) if content_cache.get(
                 settings, "TINHOI_CONTENT_CACHE") else None
@@ -47,6 +47,19 @@ class TinhoiReader(BaseReader):
         # ``(source path, cache key, probes)`` of the last file read through the cache:
         # what the article snapshot (``snapshot.py``) checks the article against.
         self.last_read = None
+
+    @property
+    def _markdown(self):
+        """The Markdown instance every file of this reader is converted with (building one
+        per file cost ~5% of a build), made when first needed: Pelican makes a reader of
+        each kind for each of its generators, 18 a build, and most never read a file
+        (4 ms each: the extensions loaded and their expressions compiled)."""
+        if self._markdown_instance is None:
+            markdown = Markdown(**self._markdown_settings)
+            if content_cache.get(self.settings, "TINHOI_MARKDOWN_PREFILTER"):
+                prefilter_markdown(markdown)  # the same HTML, with less pattern matching
+            self._markdown_instance = markdown
+        return self._markdown_instance
 
     def read(self, source_path):
         """Return ``(html, metadata)`` for one file, or raise for a broken article."""

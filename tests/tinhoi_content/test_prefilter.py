@@ -250,3 +250,24 @@ def test_a_pattern_added_later_turns_the_skipping_off(monkeypatch):
     md.inlinePatterns.register(
         markdown.inlinepatterns.SimpleTagInlineProcessor(r"()~~(.+?)~~", "del"), "del", 1)
     assert "<del>gạch</del>" in md.convert("Chữ ~~gạch~~ bỏ.")
+
+
+def test_a_reader_makes_its_markdown_only_for_a_file_to_convert(monkeypatch):
+    """Pelican makes a reader of each kind for every generator (18 a build); only those
+    that convert a file pay for a Markdown instance, and convert as before."""
+    made = []
+    original = markdown.Markdown.__init__
+
+    def counting(self, *args, **kwargs):
+        made.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(markdown.Markdown, "__init__", counting)
+    settings = pelican_settings(FIXTURES / "basic" / "content", "/tmp/unused")
+    readers = [TinhoiReader(settings, cache=None) for _ in range(3)]
+    assert made == []
+    first = readers[0]._markdown
+    assert readers[0]._markdown is first and made == [first]
+    assert wrapped(first) >= 1  # prefiltered as when made at once
+    assert readers[1]._convert("*Đà Nẵng*") == "<p><em>Đà Nẵng</em></p>"
+    assert len(made) == 2
