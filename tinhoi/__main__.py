@@ -52,6 +52,9 @@ def main(argv=None):
             sub.add_argument("--previous", default=None, metavar="THƯ_MỤC",
                              help="bản dựng trước, khi không ở OUTPUT (bản xem trước): "
                                   "trang không đổi lấy lại từ đó, không dựng lại")
+            sub.add_argument("--no-keep-unchanged", action="store_true",
+                             help="không giữ tệp cũ thay cho tệp dựng lại giống hệt (thời "
+                                  "gian sửa của tệp đổi theo lần dựng; bản xem trước)")
             sub.add_argument("--wait", action="store_true",
                              help="nạp sẵn Pelican và plugin, chờ dòng 'go' trên stdin rồi "
                                   "mới dựng (bản xem trước dựng trước lần sửa sau)")
@@ -138,6 +141,7 @@ def _build(args, publish):
         else:
             errors = build_module.build(settings, output, refuse_on_errors=False,
                                         previous=args.previous,
+                                        keep_unchanged=not args.no_keep_unchanged,
                                         skip_if_unchanged=not args.full)
     except build_module.SiteUnchanged:
         print(f"Không có gì thay đổi từ lần dựng trước: '{output}' giữ nguyên "

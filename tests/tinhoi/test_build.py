@@ -318,3 +318,31 @@ def test_a_file_system_without_hard_links_gets_copies_of_the_unchanged_pages(
     assert second == first
     summary = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Trang:")]
     assert summary and summary[-1].startswith("Trang: 0 trang dựng lại"), summary
+
+
+def test_files_made_again_keep_the_old_ones_unless_the_build_is_told_not_to(tmp_path):
+    """``tinhoi build`` keeps the last site's file wherever a new one has the same bytes
+    (its time too: rsync sends nothing); the preview's builds (``--no-keep-unchanged``)
+    skip that comparison, the same bytes in new files."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT, write_project_settings
+
+    shutil.copytree(FIXTURES / "basic" / "content", tmp_path / "content")
+    write_project_settings(tmp_path)
+    site = tmp_path / "site"
+
+    def tinhoi_build(*options):
+        subprocess.run([sys.executable, "-m", "tinhoi", "build", "-s", "pelicanconf.py",
+                        "-o", str(site), "--full", *options], cwd=tmp_path, check=True,
+                       capture_output=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        return {path.relative_to(site): (path.stat().st_ino, path.read_bytes())
+                for path in (site / "theme").rglob("*") if path.is_file()}
+
+    first = tinhoi_build()
+    assert first and tinhoi_build() == first  # the same files, kept
+    fresh = tinhoi_build("--no-keep-unchanged")
+    assert {name: data for name, (_, data) in fresh.items()} == \
+        {name: data for name, (_, data) in first.items()}
+    assert all(fresh[name][0] != first[name][0] for name in first)  # new files

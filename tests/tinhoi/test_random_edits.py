@@ -26,6 +26,7 @@ from PIL import Image
 
 from tests.conftest import ROOT
 from tinhoi.build import swap_into_place
+from tinhoi.devserver import preview_build_command
 
 sys.path.insert(0, str(ROOT / "bench"))
 from gen_corpus import event_block, generate  # noqa: E402
@@ -69,7 +70,8 @@ class Project:
         folder = folder or self.folder
         if not preview:
             return self._tinhoi(folder, "-o", "output")
-        built = self._tinhoi(folder, "-o", "xem-truoc.moi", "--drafts", "--previous", "xem-truoc")
+        command, _ = preview_build_command("pelicanconf.py", "xem-truoc")  # the devserver's own
+        built = self._run(folder, command)
         if built.returncode == 0:
             (folder / "xem-truoc").mkdir(exist_ok=True)
             swap_into_place(str(folder / "xem-truoc.moi"), str(folder / "xem-truoc"),
@@ -81,10 +83,13 @@ class Project:
         return self._tinhoi(folder, "-o", "output", *(["--drafts"] if drafts else []))
 
     def _tinhoi(self, folder, *arguments):
+        return self._run(folder, [sys.executable, "-m", "tinhoi", "build", "-s",
+                                  "pelicanconf.py", *arguments])
+
+    def _run(self, folder, command):
         env = {**os.environ, "PYTHONPATH": str(ROOT), "TINHOI_NOW": self.now.isoformat()}
-        return subprocess.run([sys.executable, "-m", "tinhoi", "build", "-s", "pelicanconf.py",
-                               *arguments], cwd=folder, env=env, capture_output=True,
-                              text=True, timeout=300, check=False)
+        return subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True,
+                              timeout=300, check=False)
 
     def plain_copy(self, folder):
         """A fresh copy of the project (no cache, no site) set to build with no shortcut."""
