@@ -168,7 +168,8 @@ def _import_plugins(settings_file):
     # Markdown extensions and Pagefind's program's package, imported only when needed too.
     extensions = (settings.get("MARKDOWN") or {}).get("extension_configs") or {}
     later = []
-    for name in [*(settings.get("PLUGINS") or []), *extensions, "pagefind_bin"]:
+    for name in [*(settings.get("PLUGINS") or []), *extensions, "pagefind_bin_extended",
+                 "pagefind_bin"]:
         if isinstance(name, str):
             with contextlib.suppress(Exception):
                 module = importlib.import_module(name)

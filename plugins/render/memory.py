@@ -27,7 +27,8 @@ def _malloc_trim():
     # would run ``ldconfig -p`` in a new process, in every build that writes pages.
     try:
         return ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):  # not glibc: its allocator keeps its own counsel
+    # Not glibc (its allocator keeps its own counsel), or no such handle (Windows).
+    except (OSError, AttributeError, TypeError):
         return None
 
 

@@ -652,6 +652,8 @@ class RenderWriter(Writer):
             return
         except FileExistsError:
             _remove(path)
+        except FileNotFoundError:  # its folder removed since (or no old file: raised below)
+            os.makedirs(folder, exist_ok=True)
         except OSError:  # no hard links here (another file system…): a copy
             shutil.copy2(old, path)
             return

@@ -64,6 +64,7 @@ import importlib.util
 import json
 import logging
 import os
+import pathlib
 import pickle
 import shutil
 import stat
@@ -231,13 +232,13 @@ def pagefind_executable():
     """
     from_environment = os.environ.get("PAGEFIND_BINARY_PATH")
     if from_environment is not None:
-        return from_environment
+        return str(pathlib.Path(from_environment))  # as the package gives it
     for package in ("pagefind_bin_extended", "pagefind_bin"):
         try:
-            module = importlib.import_module(package)
-        except ImportError:
+            get_executable = importlib.import_module(package).get_executable
+        except (ImportError, AttributeError):  # (the package's ``from … import``)
             continue
-        return str(module.get_executable())
+        return str(get_executable())
     return shutil.which("pagefind_extended") or shutil.which("pagefind")
 
 
@@ -275,7 +276,7 @@ def build_search_index(pelican):
     settings = pelican.settings
     if not settings.get("SEARCH_ENABLED", True):
         return
-    if importlib.util.find_spec("pagefind") is None:
+    if importlib.util.find_spec("pagefind.service") is None:  # (not imported: asyncio)
         logger.warning("search: the 'pagefind' package is missing; no search index was built")
         return
     output = pelican.output_path

@@ -23,6 +23,10 @@ class ArticleContractError(Exception):
     """An article breaks the contract and is left out of the build."""
 
 
+# The Markdown options (``repr``) a reader of this process made an instance of.
+_CHECKED_OPTIONS = set()
+
+
 class TinhoiReader(BaseReader):
     """Reads ``.md`` files with a YAML front-matter checked by the article contract."""
 
@@ -37,6 +41,14 @@ class TinhoiReader(BaseReader):
         # in place when it is made), the instance made from them when first needed.
         self._markdown_settings = _markdown_options(settings, self._links)
         self._markdown_instance = None  # see _markdown
+        # The first reader of a process with these options makes its Markdown now: a
+        # broken extension stops the build at once, with its own message, as it did
+        # when every reader made one (not as an error for each file).
+        checked = (repr(content_cache.markdown_options(settings)),
+                   bool(content_cache.get(settings, "TINHOI_MARKDOWN_PREFILTER")))
+        if checked not in _CHECKED_OPTIONS:
+            self._markdown  # noqa: B018 — made for what making it raises
+            _CHECKED_OPTIONS.add(checked)
         if cache is _FROM_SETTINGS:
             cache = ContentCache(settings) if content_cache.get(
                 settings, "TINHOI_CONTENT_CACHE") else None

@@ -346,3 +346,32 @@ def test_files_made_again_keep_the_old_ones_unless_the_build_is_told_not_to(tmp_
     assert {name: data for name, (_, data) in fresh.items()} == \
         {name: data for name, (_, data) in first.items()}
     assert all(fresh[name][0] != first[name][0] for name in first)  # new files
+
+
+def test_a_markdown_extension_that_does_not_exist_stops_the_build_with_its_name(tmp_path):
+    """A typo in ``MARKDOWN``'s extensions is said once, by name, and the last site is
+    kept: not an error for each article and a site without them."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT, write_project_settings
+
+    shutil.copytree(FIXTURES / "basic" / "content", tmp_path / "content")
+    write_project_settings(tmp_path)
+    site = tmp_path / "site"
+
+    def tinhoi_build():
+        return subprocess.run([sys.executable, "-m", "tinhoi", "build", "-s", "pelicanconf.py",
+                               "-o", str(site)], cwd=tmp_path, capture_output=True, text=True,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+    assert tinhoi_build().returncode == 0
+    before = {path: path.read_bytes() for path in site.rglob("*") if path.is_file()}
+    write_project_settings(tmp_path, 'MARKDOWN = {"extension_configs": {"khong.co.that": {}}, '
+                                     '"output_format": "html5"}\n')
+    broken = tinhoi_build()
+    assert broken.returncode != 0
+    printed = broken.stdout + broken.stderr
+    assert "No module named 'khong'" in printed, printed
+    assert "Could not process" not in printed and "Traceback" not in printed
+    assert {path: path.read_bytes() for path in site.rglob("*") if path.is_file()} == before
