@@ -142,8 +142,11 @@ class Project:
         kind = self.rng.choice(["meeting", "signing", "award"])
         head, separator, body = read(article).partition("\n---\n")
         lines = head.split("\n")
-        if "event:" in lines:
-            lines = lines[:lines.index("event:")]  # the block ends the front-matter
+        if "event:" in lines:  # the block and its indented lines, not the fields after it
+            start = end = lines.index("event:")
+            while end + 1 < len(lines) and lines[end + 1].startswith(" "):
+                end += 1
+            lines = lines[:start] + lines[end + 1:]
         when = datetime.date(self.rng.randint(2015, 2023), 5, 1 + n % 28)
         article.write_text("\n".join(lines + event_block(self.rng, kind, when)) + separator
                            + body, encoding="utf-8")
