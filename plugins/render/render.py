@@ -645,7 +645,7 @@ class RenderWriter(Writer):
         # the link tried again took half the time of linking the pages).
         folder = os.path.dirname(path)
         if folder not in self._folders:
-            _make_folder(folder)
+            os.makedirs(folder, exist_ok=True)
             self._folders.add(folder)
         try:
             os.link(old, path)
@@ -661,16 +661,6 @@ class RenderWriter(Writer):
             os.link(old, path)
         except OSError:
             shutil.copy2(old, path)
-
-
-def _make_folder(folder):
-    """Make ``folder`` (and the folders above it) unless it exists."""
-    try:
-        os.mkdir(folder)
-    except FileExistsError:
-        pass
-    except FileNotFoundError:
-        os.makedirs(folder, exist_ok=True)
 
 
 def _relative(path, folder):

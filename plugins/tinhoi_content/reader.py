@@ -39,13 +39,15 @@ class TinhoiReader(BaseReader):
         self._links = ContentLinkExtension(self._content_root)
         # The options as the settings are now (Pelican's own Markdown reader changes them
         # in place when it is made), the instance made from them when first needed.
-        self._markdown_settings = _markdown_options(settings, self._links)
+        options = content_cache.markdown_options(settings)
+        self._prefilter = bool(content_cache.get(settings, "TINHOI_MARKDOWN_PREFILTER"))
+        self._markdown_settings = {**options, "extensions": [*options["extensions"],
+                                                             self._links]}
         self._markdown_instance = None  # see _markdown
         # The first reader of a process with these options makes its Markdown now: a
         # broken extension stops the build at once, with its own message, as it did
         # when every reader made one (not as an error for each file).
-        checked = (repr(content_cache.markdown_options(settings)),
-                   bool(content_cache.get(settings, "TINHOI_MARKDOWN_PREFILTER")))
+        checked = (repr(options), self._prefilter)
         if checked not in _CHECKED_OPTIONS:
             self._markdown  # noqa: B018 — made for what making it raises
             _CHECKED_OPTIONS.add(checked)
@@ -68,7 +70,7 @@ class TinhoiReader(BaseReader):
         (4 ms each: the extensions loaded and their expressions compiled)."""
         if self._markdown_instance is None:
             markdown = Markdown(**self._markdown_settings)
-            if content_cache.get(self.settings, "TINHOI_MARKDOWN_PREFILTER"):
+            if self._prefilter:
                 prefilter_markdown(markdown)  # the same HTML, with less pattern matching
             self._markdown_instance = markdown
         return self._markdown_instance
@@ -158,9 +160,3 @@ class TinhoiReader(BaseReader):
             if name in clean:
                 metadata[name] = self.process_metadata(name, clean[name])
         return metadata
-
-
-def _markdown_options(settings, links):
-    options = content_cache.markdown_options(settings)
-    options["extensions"] = [*options["extensions"], links]
-    return options
