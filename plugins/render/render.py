@@ -551,7 +551,9 @@ class RenderWriter(Writer):
         # Reads digested by earlier batches are recalled, not digested again: a list
         # page shows articles whose titles and dates other pages read already.  The last
         # batch's pages are recorded while this one's other processes finish.
-        rendered = _render_all(to_render, processes, self._fingerprinter, memo.recall,
+        # With no memo kept (``RENDER_CACHE`` off) nothing is traced nor digested.
+        fingerprinter = self._fingerprinter if memo.fingerprint is not None else None
+        rendered = _render_all(to_render, processes, fingerprinter, memo.recall,
                                meanwhile=self._record_written, read=self._names_read)
         for _digest, reads in rendered:
             self._names_read.update(key for kind, key, _ in reads or () if kind == "n")
@@ -705,7 +707,7 @@ def _render_all(jobs, processes, fingerprinter, recall=None, meanwhile=None, rea
     # others may be read by no page: the whole list of organisations took 0.1 s of the
     # first batch of a cold build of 2,000 articles, with the second core idle).
     context = jobs[0].localcontext
-    for name in read:
+    for name in read if fingerprinter is not None else ():
         if name in context:
             fingerprinter.digest(context[name])
     forking = multiprocessing.get_context("fork")
@@ -780,11 +782,12 @@ def _take_next():
 
 
 def _render_one(job, fingerprinter, recall=None):
-    """Render one page, write it, and return its digest and its traced reads."""
+    """Render one page, write it, and return its digest and its traced reads
+    (``fingerprinter`` ``None``: the reads are neither traced nor digested, ``None``)."""
     env = job.template.environment
     patch_environment(env)
     job.restore_siteurl()
-    trace = Trace(job.localcontext, env.globals)
+    trace = Trace(job.localcontext, env.globals) if fingerprinter is not None else None
     previous = tracing(trace)
     try:
         output = job.template.render(job.localcontext)
@@ -797,7 +800,7 @@ def _render_one(job, fingerprinter, recall=None):
         handle.write(data)
     # The reads are digested before the bodies rendered for the page are let go: its
     # article's ``content`` is digested as it was shown, not rendered again for that.
-    reads = entries(trace, fingerprinter, env, job.siteurl, recall)
+    reads = entries(trace, fingerprinter, env, job.siteurl, recall) if trace is not None else None
     release_page_memory(trim=False)  # an article's body is shown by its own page only
     return hashlib.blake2b(data, digest_size=16).digest(), reads
 
