@@ -34,7 +34,8 @@ once the queue is flushed, before ``finalized``.  The ``render_pages_written`` s
 plugin sends ``render_write_queued`` to have the queue written at once.
 
 Settings (defaults in ``DEFAULTS``):
-``RENDER_CACHE`` (``True``) — reuse unchanged pages (``False``: render all, keep nothing);
+``RENDER_CACHE`` (``True``) — reuse unchanged pages (``False``: render all, keep nothing,
+and trace nothing: what a page reads is neither noted nor digested);
 ``RENDER_CACHE_PATH`` (``".cache/render"``) — where the traces are kept, relative to
 the folder holding ``PATH`` (or absolute);
 ``RENDER_CACHE_KEEP`` (``3``) — how many memos are kept, one per build fingerprint (the
