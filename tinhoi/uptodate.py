@@ -14,7 +14,10 @@ for, the build is skipped, its warnings said again.
 
 What is compared:
 
-- every file under ``PATH``, ``THEME``, each of ``PLUGIN_PATHS`` and this package: by
+- every file under ``PATH``, ``THEME``, each of ``PLUGIN_PATHS`` and this package, and
+  under every other folder the settings point Pelican to (``THEME_TEMPLATES_OVERRIDES``,
+  and the entries of ``STATIC_PATHS``, ``ARTICLE_PATHS``, ``PAGE_PATHS`` outside
+  ``PATH``, of ``THEME_STATIC_PATHS`` outside ``THEME``): by
   its bytes (a BLAKE2b digest) when it is smaller than :data:`HASHED_UP_TO`, else by
   size, times and inode, a file changed too close to the snapshot never counting as
   the same (its time may not show a second change within the file system's clock
@@ -274,10 +277,28 @@ def _plain_value(value):
     raise NotPlainError(f"setting value {type(value).__name__} {repr(value)[:60]}")
 
 
+# The settings naming folders (or files) a build reads, relative to ``PATH`` or ``THEME``
+# (an absolute entry, or one climbing out with ``..``, may lie outside them).
+CONTENT_FOLDER_SETTINGS = ("STATIC_PATHS", "ARTICLE_PATHS", "PAGE_PATHS")
+THEME_FOLDER_SETTINGS = ("THEME_STATIC_PATHS",)
+
+
 def _input_folders(settings):
-    folders = [settings.get("PATH") or "content", settings.get("THEME") or "",
-               *(settings.get("PLUGIN_PATHS") or []), PACKAGE_FOLDER]
-    return [os.path.abspath(folder) for folder in folders if folder]
+    """Every folder (or file) the build reads, absolute, each once, none inside another
+    of them (whose files are compared already)."""
+    content = settings.get("PATH") or "content"
+    theme = settings.get("THEME") or ""
+    folders = [content, theme, *(settings.get("PLUGIN_PATHS") or []), PACKAGE_FOLDER,
+               *(settings.get("THEME_TEMPLATES_OVERRIDES") or [])]
+    for names, base in ((CONTENT_FOLDER_SETTINGS, content), (THEME_FOLDER_SETTINGS, theme)):
+        for name in names:
+            folders += [os.path.join(base, entry) for entry in settings.get(name) or ()
+                        if isinstance(entry, str)]
+    found = []
+    for folder in sorted({os.path.abspath(folder) for folder in folders if folder}):
+        if not any(os.path.commonpath([folder, kept]) == kept for kept in found):
+            found.append(folder)
+    return found
 
 
 def _folder_signatures(folder, started):

@@ -98,7 +98,8 @@ def test_an_edit_that_keeps_size_and_time_is_built(project):
     assert "phòng hộp" in article_page(project).read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("change", ["theme", "settings", "environment", "new file",
+@pytest.mark.parametrize("change", ["theme", "template override", "theme static folder",
+                                    "settings", "environment", "new file",
                                     "removed file", "output file", "output extra"])
 def test_a_change_of_any_input_or_of_the_output_builds_again(project, change):
     tinhoi(project)
@@ -111,6 +112,23 @@ def test_a_change_of_any_input_or_of_the_output_builds_again(project, change):
         base = theme / "templates" / "base.html"
         base.write_text(base.read_text(encoding="utf-8").replace(
             "</body>", "<!-- chân trang mới --></body>"), encoding="utf-8")
+    elif change in ("template override", "theme static folder"):
+        # Folders the settings point Pelican to outside the content and the theme.
+        override = project / "ghi-de" / "partials" / "footer_extra.html"
+        override.parent.mkdir(parents=True)
+        override.write_text("<p>Chân trang cũ</p>", encoding="utf-8")
+        static = project / "tinh" / "css" / "them.css"
+        static.parent.mkdir(parents=True)
+        static.write_text("body { color: black }", encoding="utf-8")
+        write_project_settings(
+            project, f"THEME_TEMPLATES_OVERRIDES = [{str(override.parent.parent)!r}]\n"
+            f"THEME_STATIC_PATHS = ['static', {str(static.parent.parent)!r}]\n")
+        tinhoi(project)
+        assert KEPT in tinhoi(project).stdout  # built with them, then kept
+        if change == "template override":
+            override.write_text("<p>Chân trang mới</p>", encoding="utf-8")
+        else:
+            static.write_text("body { color: navy }", encoding="utf-8")
     elif change == "settings":
         write_project_settings(project, "SITENAME = 'Hội Khuyến học Đà Nẵng'\n")
     elif change == "environment":
@@ -131,6 +149,11 @@ def test_a_change_of_any_input_or_of_the_output_builds_again(project, change):
     assert "hỏng" != page and not (project / "output" / "la.html").exists()
     if change == "theme":
         assert "chân trang mới" in page
+    if change == "template override":
+        assert "Chân trang mới" in page
+    if change == "theme static folder":
+        css = project / "output" / "theme" / "css" / "them.css"
+        assert css.read_text(encoding="utf-8") == "body { color: navy }"
     if change == "settings":
         assert "Hội Khuyến học Đà Nẵng" in page
     if change == "new file":
