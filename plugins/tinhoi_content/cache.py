@@ -19,8 +19,8 @@ Entries live in one folder per settings-and-code fingerprint below
 ``TINHOI_CACHE_PATH``, so a change of settings or plugin code starts from an empty
 folder.  An article also depends on which *other* files exist (its photos, the
 articles it links to): the contract and the Markdown pass note every file they
-look for (``probes``), which is stored with the entry and checked again before
-the entry is used.  Entries are
+look for (``probes``: the real file found at each path, a link followed, or none),
+which is stored with the entry and checked again before the entry is used.  Entries are
 written to a temporary file and renamed into place, so none is ever half-written;
 an unreadable entry counts as missing.
 
@@ -52,6 +52,7 @@ import markdown
 import yaml
 
 from .compact import pack, unpack
+from .contract import found_at
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ DEFAULTS = {
 # Settings that change what the reader makes of a file.
 SETTINGS_THAT_MATTER = ("PATH", "PAGE_PATHS", "TIMEZONE", "TINHOI_EXTRA_FIELDS", "MARKDOWN")
 # Bumped whenever an entry's shape changes.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 # Fewer uncached files than this are converted by the serial read: a pool costs more.
 MIN_PARALLEL = 8
 # Files handed to a worker at once (a few milliseconds of work).
@@ -225,8 +226,8 @@ class ContentCache:
             return None
         if not isinstance(entry, dict) or entry.get("format") != FORMAT_VERSION:
             return None
-        for probed, existed in entry["probes"].items():
-            if os.path.isfile(probed) != existed:
+        for probed, found in entry["probes"].items():
+            if found_at(probed, self.real_path) != found:
                 return None
         if entry.get("packed") is not None:
             try:

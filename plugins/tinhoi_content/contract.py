@@ -415,12 +415,22 @@ class _PhotoContext:
         return path
 
 
+def found_at(path, real_path=os.path.realpath):
+    """The real path of the file at ``path`` (links followed), or ``None`` when there is
+    none: what a cached result depends on for a file it looked for.  The real path, not
+    only whether a file is there: a link pointed at another photo or article leaves a
+    file in place, and the result was made from the other one.  ``real_path``: how
+    ``path`` is resolved (a content cache's, which resolves each folder once)."""
+    real = real_path(path)
+    return real if os.path.isfile(real) else None
+
+
 def _exists(path, probes):
-    """``os.path.isfile(path)``, noted in ``probes`` (what a cached result depends on)."""
-    answer = os.path.isfile(path)
+    """Whether a file is at ``path``, noted in ``probes`` (see :func:`found_at`)."""
+    found = found_at(path)
     if probes is not None:
-        probes[path] = answer
-    return answer
+        probes[path] = found
+    return found is not None
 
 
 def resolve_photo(reference, source_dir, content_root, probes=None):
@@ -444,7 +454,7 @@ def resolve_photo(reference, source_dir, content_root, probes=None):
         if os.path.commonpath([real, root]) != root:
             return (f"ảnh '{reference}' nằm ngoài thư mục content/ — cần đường dẫn tới "
                     "một ảnh bên trong content/, ví dụ 'images/anh.jpg'"), None
-        if _exists(real, probes):
+        if _exists(candidate, probes):
             if not real.lower().endswith(PHOTO_EXTENSIONS):
                 return (f"'{reference}' không phải tệp ảnh — cần ảnh "
                         f"{', '.join(e[1:] for e in PHOTO_EXTENSIONS)}"), None
@@ -464,8 +474,9 @@ def resolve_content_link(reference, source_dir, content_root, probes=None):
         return None
     root = os.path.realpath(content_root)
     base = root if path.startswith("/") else source_dir
-    real = os.path.realpath(os.path.join(base, path.lstrip("/")))
-    if os.path.commonpath([real, root]) != root or not _exists(real, probes):
+    candidate = os.path.join(base, path.lstrip("/"))
+    real = os.path.realpath(candidate)
+    if os.path.commonpath([real, root]) != root or not _exists(candidate, probes):
         return None
     return os.path.relpath(real, root).replace(os.sep, "/")
 

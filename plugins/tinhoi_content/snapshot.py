@@ -10,7 +10,8 @@ reference, not copied), with what the article was made of:
 
 - the content cache's key of its file (its bytes and its path inside ``content/``);
 - the files the contract and the Markdown pass looked for (``probes``): a photo or a
-  linked article that appeared or went makes the article read again;
+  linked article that appeared or went, or a link to one pointed at another file, makes
+  the article read again;
 - what was logged while it was read (the contract's problems, Pelican's warnings),
   logged again when the article is taken from the snapshot, in the same order.
 
@@ -62,10 +63,11 @@ from pathlib import Path
 from pelican import signals
 
 from .compact import packed_form, remember_packed, unpack
+from .contract import found_at
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 SUFFIX = ".snapshot"
 # A temporary snapshot file older than this (ns) was left by a writer that was killed.
 STALE_TEMPORARY = 3600 * 10**9
@@ -334,8 +336,9 @@ class ArticleSnapshot:
             key, probes, logs, blob, packed = item
             if self.reader.cache.key_of(source_path) != key:
                 return None
-            for probed, existed in probes:
-                if os.path.isfile(probed) != existed:
+            real_path = self.reader.cache.real_path
+            for probed, found in probes:
+                if found_at(probed, real_path) != found:
                     return None
             kind, state = _loads(blob, self.shared)
             body = unpack(packed) if packed is not None else None

@@ -351,13 +351,14 @@ def test_link_to_a_missing_article_is_a_warning(content):
 
 
 def test_the_files_a_result_depends_on_are_noted(content):
-    """A cached result is only reused while these files still exist (or still do not)."""
+    """A cached result is only reused while the same file is found at each path it looked
+    for (or still none): the real file, so that a link pointed elsewhere counts."""
     result = check(content, "title: T\ndate: 2018-08-17\nimage: images/anh.jpg\nimage_alt: Ảnh",
                    body="![Ảnh](images/chua-co.jpg) và [bài](../2017/chua-co.md)")
-    probes = {os.path.relpath(path, content): existed for path, existed in result.probes.items()}
-    assert probes["images/anh.jpg"] is True
-    assert probes["images/chua-co.jpg"] is False
-    assert probes["2017/chua-co.md"] is False
+    probes = {os.path.relpath(path, content): found for path, found in result.probes.items()}
+    assert probes["images/anh.jpg"] == os.path.realpath(content / "images" / "anh.jpg")
+    assert probes["images/chua-co.jpg"] is None
+    assert probes["2017/chua-co.md"] is None
 
 
 def test_every_photo_or_link_the_body_check_finds_holds_the_string_it_looks_for_first():

@@ -285,3 +285,44 @@ def test_a_file_saved_while_it_was_read_is_not_kept_under_its_old_bytes(content,
     output = tinhoi_build(content, tmp_path / "site", TINHOI_WORKERS=1)
     assert (output / "2019" / "ban-goc" / "index.html").is_file()
     assert not (output / "2019" / "ban-sua").exists()
+
+
+@pytest.mark.parametrize("snapshot_on", [True, False], ids=["snapshot", "content-cache"])
+def test_a_link_to_a_photo_or_article_pointed_elsewhere_makes_its_article_again(
+        content, tmp_path, reads, snapshot_on):
+    """A photo or a linked article that is a symbolic link: pointed at another file, the
+    article is made with the new one (the old target is still there, so whether a file
+    exists at the path does not tell), as a build that reads every file makes it."""
+    images = content / "images"
+    (images / "anh-bia.jpg").symlink_to("heo-dat-khuyen-hoc.jpg")
+    (content / "lien-ket").mkdir()
+    (content / "lien-ket" / "dich.md").symlink_to(
+        "../2019/hoi-khuyen-hoc-da-nang-trao-doi-kinh-nghiem.md")
+    (content / "2019" / "anh.md").write_text(
+        "---\ntitle: Bài có ảnh bìa\ndate: 2019-05-02 08:00\ncategory: Tin tức\n"
+        "image: images/anh-bia.jpg\n---\nXem [bài kia](../lien-ket/dich.md).\n",
+        encoding="utf-8")
+    settings = {"TINHOI_SNAPSHOT": snapshot_on, "ARTICLE_EXCLUDES": ["lien-ket"],
+                "PAGE_EXCLUDES": ["lien-ket"]}
+    tinhoi_build(content, tmp_path / "site", **settings)
+    page = tmp_path / "site" / "2019" / "bai-co-anh-bia" / "index.html"
+    before = page.read_text(encoding="utf-8")
+    assert "heo-dat-khuyen-hoc" in before and "hoi-khuyen-hoc-da-nang" in before
+    (images / "anh-bia.jpg").unlink()
+    (images / "anh-bia.jpg").symlink_to("hoc-truc-tuyen.jpg")
+    (content / "lien-ket" / "dich.md").unlink()
+    (content / "lien-ket" / "dich.md").symlink_to(
+        "../2019/ky-ket-phoi-hop-voi-so-giao-duc-va-dao-tao.md")
+    reads.clear()
+    after_site = snapshot(tinhoi_build(content, tmp_path / "site", **settings))
+    after = page.read_text(encoding="utf-8")
+    assert "hoc-truc-tuyen" in after and "heo-dat-khuyen-hoc" not in after
+    assert "ky-ket-phoi-hop-hoi-khuyen-hoc-va-so-giao-duc-2019" in after
+    if snapshot_on:
+        assert reads == ["2019/anh.md"]  # the others still come from the snapshot
+    shutil.copytree(content, tmp_path / "copy", symlinks=True)
+    reference = snapshot(tinhoi_build(
+        tmp_path / "copy", tmp_path / "plain",
+        **{**settings, "TINHOI_CONTENT_CACHE": False, "TINHOI_SNAPSHOT": False,
+           "RENDER_CACHE": False}))
+    assert_same_site(reference, after_site)
