@@ -19,13 +19,16 @@ a template reading the clock or a file itself (use the values the plugins comput
 ``TINHOI_NOW``, the event lists), and Python code other than a filter, test, global or
 method that reads articles while a page renders.  Content objects handed to a filter
 are looked for in its arguments, in lists, dicts and paginator pages three levels deep;
-deeper, they are not.  ``RENDER_CACHE = False`` renders every page.
+deeper, they are not.  An argument that is an iterator (``articles|selectattr(…)``) is
+made a list before the function gets it; an iterator inside a list or dict makes the
+page one that is rendered by every build.  ``RENDER_CACHE = False`` renders every page.
 """
 
 import functools
+from collections.abc import Iterator
 
 from jinja2 import Environment
-from jinja2.runtime import Context, Undefined, missing
+from jinja2.runtime import Context, LoopContext, Undefined, missing
 from pelican.contents import Content
 from pelican.paginator import Page
 
@@ -40,6 +43,7 @@ class Trace:
         self.names = {}
         self.objects = {}  # {id: (content object, {attribute names read})}
         self.wholes = {}
+        self.refused = False
 
     def name(self, key, value):
         """A template looked ``key`` up and got ``value``.  Only values from the page's
@@ -61,6 +65,11 @@ class Trace:
     def whole(self, obj):
         """``obj`` (a content object) went whole to code that may read any field."""
         self.wholes.setdefault(id(obj), obj)
+
+    def refuse(self):
+        """Something the page used cannot be traced (an iterator inside a filter's
+        argument): the page is rendered again by every build."""
+        self.refused = True
 
 
 def tracing(trace):
@@ -87,6 +96,13 @@ class TracingContext(Context):
 DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
+def _listed(value):
+    """``value``, or the list of its items when it is an iterator (a generator)."""
+    # (Not a loop's ``loop``, which Jinja's own ``for`` still steps through.)
+    return list(value) if isinstance(value, Iterator) and not isinstance(
+        value, LoopContext) else value
+
+
 def _note_arguments(args, kwargs):
     for value in (*args, *kwargs.values()):
         _note_contents(value, ARGUMENT_DEPTH)
@@ -110,17 +126,25 @@ def _note_contents(value, depth):
             _note_contents(item, depth - 1)
     elif isinstance(value, Page):  # a paginator page: the articles it shows
         _note_contents(value.object_list, depth - 1)
+    elif isinstance(value, Iterator) and not isinstance(value, LoopContext):
+        # Its items cannot be looked at without taking them from the function.
+        _current.refuse()
 
 
 def _traced_callable(function):
     """``function`` noting the content objects it is given (Jinja's own filters read
-    attributes through the environment, which is traced already)."""
+    attributes through the environment, which is traced already).  An iterator among its
+    arguments (what ``selectattr``, ``map`` or ``batch`` give) is made a list first, its
+    items taken while the page is traced, so that the articles in it are noted: the
+    function reads them in Python, where no read is traced."""
     if getattr(function, "_render_traced", False):
         return function
 
     @functools.wraps(function)
     def traced(*args, **kwargs):
         if _current is not None:
+            args = tuple(_listed(value) for value in args)
+            kwargs = {key: _listed(value) for key, value in kwargs.items()}
             _note_arguments(args, kwargs)
         return function(*args, **kwargs)
 
@@ -225,6 +249,8 @@ def entries(trace, fingerprinter, env, scope, recall=None):
     object: Pelican's ``localsiteurl``, which makes the links in ``article.content``
     relative to the page.  ``recall`` gives the digests of reads already made by other
     pages of the build (see :meth:`.Fingerprinter.attributes`)."""
+    if trace.refused:
+        return None
     digest, name_of = fingerprinter.digest, fingerprinter.identity
     found = [("n", key, digest(value)) for key, value in trace.names.items()]
     read = _reader(env)
