@@ -16,9 +16,11 @@ does not depend on its body.  Every other object is digested whole.
 import datetime
 import decimal
 import fractions
+import functools
 import hashlib
 import io
 import marshal
+import os
 import pickle
 import re
 import types
@@ -197,6 +199,20 @@ def code_digest(function):
         return _hash(b"function", name.encode())
 
 
+def _global_names(code):
+    """The names ``code`` (and the functions and classes defined in it) may look up
+    among its module's globals (attribute names too: a few more values digested)."""
+    names = set(code.co_names)
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            names |= _global_names(constant)
+    return names
+
+
+def _is_under(path, roots):
+    return any(os.path.commonpath([path, root]) == root for root in roots)
+
+
 def combine_attributes(digests):
     """The digest of a content object's attributes read together, from theirs (in the
     order of their names), or ``None`` when one has none."""
@@ -211,7 +227,12 @@ class Fingerprinter:
     once every generator has finished).
     """
 
-    def __init__(self):
+    def __init__(self, code_roots=None):
+        # ``code_roots``: folders whose source files are digested otherwise (the plugins,
+        # the libraries).  A function from anywhere else (the settings file) is digested
+        # with what decides what it does beyond its code (see :meth:`_behaviour`); with
+        # ``None``, every function is digested by its code.
+        self._code_roots = code_roots
         self._known = {}
         self._texts = {}
         self._visiting = set()
@@ -316,8 +337,15 @@ class Fingerprinter:
             return _hash(b"macro", value.name.encode())
         if isinstance(value, LoopContext):
             return _hash(b"loop", str(value.index0).encode(), str(value.length).encode())
+        if isinstance(value, types.FunctionType) and self._code_roots is not None \
+                and not _is_under(os.path.abspath(value.__code__.co_filename), self._code_roots):
+            return self._behaviour(value)
         if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, type)):
             return code_digest(value)
+        if isinstance(value, functools.partial):
+            parts = [self.digest(value.func), self.digest(value.args),
+                     self.digest(value.keywords)]
+            return None if None in parts else _hash(b"partial", *parts)
         if isinstance(value, types.MethodType):
             owner = self.digest(value.__self__)
             return None if owner is None else _hash(b"method", owner, code_digest(value.__func__))
@@ -332,6 +360,24 @@ class Fingerprinter:
         if callable(declared):  # an object saying what of it shapes a page (not its caches)
             return self.digest((type(value).__qualname__, declared()))
         return self._attributes(value)
+
+    def _behaviour(self, function):
+        """A function by its code, its default arguments, the values its closure holds
+        and the values of the module's globals its code names (a filter of the settings
+        file reading ``n = 5`` there, or made by a function it is given to), each
+        digested as any value is; ``None`` when one of them cannot be."""
+        parts = [code_digest(function), self.digest(function.__defaults__),
+                 self.digest(function.__kwdefaults__)]
+        for cell in function.__closure__ or ():
+            try:
+                parts.append(self.digest(cell.cell_contents))
+            except ValueError:  # a cell not filled yet
+                parts.append(_hash(b"empty cell"))
+        found = function.__globals__
+        for name in sorted(_global_names(function.__code__)):
+            if name in found:
+                parts += [name.encode(), self.digest(found[name])]
+        return None if None in parts else _hash(b"behaviour", *parts)
 
     def _sequence(self, tag, items):
         parts = list(map(self._contents.get, map(id, items)))

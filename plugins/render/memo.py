@@ -8,6 +8,7 @@ import os
 import pickle
 import platform
 import sys
+import sysconfig
 import time
 from array import array
 from pathlib import Path
@@ -67,7 +68,7 @@ def build_fingerprint(settings, templates=True):
     folders += map(Path, settings.get("PLUGIN_PATHS", []) or [])
     for folder in folders:
         _digest_folder(digest, folder)
-    fingerprinter = Fingerprinter()
+    fingerprinter = Fingerprinter(code_roots=_code_roots(settings))
     for name in sorted(settings):
         if name in VOLATILE_SETTINGS:
             continue
@@ -77,6 +78,17 @@ def build_fingerprint(settings, templates=True):
             return None
         digest.update(name.encode() + b"=" + value)
     return digest.hexdigest()
+
+
+def _code_roots(settings):
+    """The folders whose code the fingerprint holds otherwise: the plugins' (their
+    sources), the libraries' and Python's own (their versions), this project's package."""
+    roots = {os.path.abspath(folder) for folder in settings.get("PLUGIN_PATHS", []) or []}
+    roots.update(os.path.abspath(path) for key in ("stdlib", "platstdlib", "purelib", "platlib")
+                 if (path := sysconfig.get_paths().get(key)))
+    roots.update(os.path.abspath(path) for path in (sys.prefix, sys.base_prefix))
+    roots.add(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # the plugins
+    return tuple(sorted(roots))
 
 
 def memo_path(folder, fingerprint):

@@ -486,6 +486,93 @@ def test_articles_inside_a_filters_arguments_are_read_whole(site, caplog):
     assert_same_site(plain, after)
 
 
+def newest_title(articles):
+    """A filter reading the articles of an iterator in Python, where no read is traced."""
+    return max(articles, key=lambda article: article.date).title
+
+
+@pytest.mark.parametrize("template", [
+    '{{ articles|selectattr("category")|newest_title }}',
+    '{{ (articles|selectattr("category")|vi_sort(attribute="title")|first).url }}'],
+    ids=["filter-of-its-own", "vi_sort"])
+def test_articles_a_filter_takes_from_an_iterator_are_read_whole(site, caplog, template):
+    """``selectattr`` gives a generator: the articles it yields are noted as they are
+    handed to the filter, so a title that changes what the filter makes of them
+    renders the page again (it was reused, with the old title or order)."""
+    base = site / "theme" / "templates" / "base.html"  # every page, most without it
+    base.write_text(base.read_text(encoding="utf-8").replace(
+        "</body>", f"<p hidden>{template}</p></body>", 1), encoding="utf-8")
+    settings = pelican_settings(site / "content", site / "x")
+    filters = {**settings.get("JINJA_FILTERS", {}), "newest_title": newest_title}
+    build(site, "site", caplog, JINJA_FILTERS=filters, **PARALLEL)
+    # The newest published article's title (the build's clock: COMMON), changed to one
+    # first in Vietnamese order, its address kept: most pages show nothing else of it.
+    dated = {p: next(line for line in p.read_text(encoding="utf-8").splitlines()
+                     if line.startswith("date:"))
+             for p in (site / "content").rglob("*.md") if "/pages/" not in p.as_posix()
+             and "\nstatus: draft\n" not in p.read_text(encoding="utf-8")}
+    newest = max((p for p in dated if dated[p] < "date: " + COMMON["SCHEDULE_NOW"]),
+                 key=dated.get)
+    title = title_of(site, newest.relative_to(site / "content"))
+    text = newest.read_text(encoding="utf-8")
+    if "\nslug:" not in text:
+        text = text.replace(f"title: {title}\n", f"title: {title}\nslug: giu-dia-chi\n", 1)
+        newest.write_text(text, encoding="utf-8")
+        build(site, "site", caplog, JINJA_FILTERS=filters, **PARALLEL)
+    edit(site, newest.relative_to(site / "content"), f"title: {title}", "title: (A) đầu tiên")
+    after, _ = build(site, "site", caplog, JINJA_FILTERS=filters, **PARALLEL)
+    shutil.rmtree(site / "plain", ignore_errors=True)
+    plain, _ = build(site, "plain", JINJA_FILTERS=filters, **PLAIN)
+    assert_same_site(plain, after)
+
+
+def _cut(text, n):
+    return text[:n]
+
+
+def _settings_file_filters(n):
+    """Filters as a settings file makes them, each cutting a text to ``n`` characters
+    without ``n`` in its code: a default argument, a global of its module, a closure, a
+    ``functools.partial``."""
+    import functools
+
+    module = {"N": n}
+    exec(f"def by_default(text, n={n}):\n    return text[:n]\n"  # noqa: S102 — the test's code
+         "def by_global(text):\n    return text[:N]\n", module)
+
+    def by_closure(text):
+        return text[:n]
+
+    return {"by_default": module["by_default"], "by_global": module["by_global"],
+            "by_closure": by_closure, "by_partial": functools.partial(_cut, n=n)}
+
+
+@pytest.mark.parametrize("kind", ["by_default", "by_global", "by_closure", "by_partial"])
+def test_a_settings_filter_that_cuts_differently_renders_every_page_again(site, caplog,
+                                                                        kind):
+    """A filter of the settings file whose code is the same but not what it does (its
+    default argument, a global it reads, its closure, a partial's arguments): every page
+    is rendered again, as a build with nothing kept renders it."""
+    base = site / "theme" / "templates" / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace(
+        "</body>", f"<p hidden>{{{{ SITENAME|{kind} }}}}</p></body>", 1), encoding="utf-8")
+    settings = pelican_settings(site / "content", site / "x")
+
+    def filters(n):
+        return {**settings.get("JINJA_FILTERS", {}), kind: _settings_file_filters(n)[kind]}
+
+    build(site, "site", JINJA_FILTERS=filters(5))
+    after, _ = build(site, "site", JINJA_FILTERS=filters(9))
+    sitename = settings["SITENAME"]
+    assert f"<p hidden>{html.escape(sitename[:9])}</p>" in after["index.html"].decode("utf-8")
+    shutil.rmtree(site / "plain", ignore_errors=True)
+    plain, _ = build(site, "plain", JINJA_FILTERS=filters(9), **PLAIN)
+    assert_same_site(plain, after)
+    # The same filter made again: pages are reused as ever.
+    _, (rendered, reused) = build(site, "site", caplog, JINJA_FILTERS=filters(9))
+    assert rendered == 0 and reused > 100
+
+
 def memo_reads(site):
     """``{page: sorted reads}`` of the saved memo, each read ``(kind, key, scope, digest)``."""
     with open(memo_file(site), "rb") as handle:
