@@ -96,16 +96,23 @@ class TracingContext(Context):
 DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
+def _is_iterator(value):
+    # (Not a loop's ``loop``, which Jinja's own ``for`` still steps through.)
+    return isinstance(value, Iterator) and not isinstance(value, LoopContext)
+
+
 def _listed(value):
     """``value``, or the list of its items when it is an iterator (a generator)."""
-    # (Not a loop's ``loop``, which Jinja's own ``for`` still steps through.)
-    return list(value) if isinstance(value, Iterator) and not isinstance(
-        value, LoopContext) else value
+    return list(value) if _is_iterator(value) else value
 
 
 def _note_arguments(args, kwargs):
+    """Note the content objects among a function's arguments; whether one of the
+    arguments is an iterator (to be made a list, and noted again)."""
+    iterator = False
     for value in (*args, *kwargs.values()):
-        _note_contents(value, ARGUMENT_DEPTH)
+        iterator = _note_contents(value, ARGUMENT_DEPTH) or iterator
+    return iterator
 
 
 # How deep the content objects inside a filter's arguments are looked for: an article
@@ -114,6 +121,10 @@ ARGUMENT_DEPTH = 3
 
 
 def _note_contents(value, depth):
+    """Note the content objects in ``value``, ``depth`` levels down; ``True`` when
+    ``value`` is an iterator given to the function itself (an iterator deeper, which
+    cannot be looked into without taking its items from the function, makes the page
+    one rendered by every build)."""
     if isinstance(value, Content):
         _current.whole(value)
     elif depth <= 0 or isinstance(value, (str, bytes, int, float)):
@@ -126,9 +137,11 @@ def _note_contents(value, depth):
             _note_contents(item, depth - 1)
     elif isinstance(value, Page):  # a paginator page: the articles it shows
         _note_contents(value.object_list, depth - 1)
-    elif isinstance(value, Iterator) and not isinstance(value, LoopContext):
-        # Its items cannot be looked at without taking them from the function.
+    elif _is_iterator(value):
+        if depth == ARGUMENT_DEPTH:
+            return True
         _current.refuse()
+    return False
 
 
 def _traced_callable(function):
@@ -142,8 +155,8 @@ def _traced_callable(function):
 
     @functools.wraps(function)
     def traced(*args, **kwargs):
-        if _current is not None:
-            args = tuple(_listed(value) for value in args)
+        if _current is not None and _note_arguments(args, kwargs):
+            args = tuple(map(_listed, args))
             kwargs = {key: _listed(value) for key, value in kwargs.items()}
             _note_arguments(args, kwargs)
         return function(*args, **kwargs)
