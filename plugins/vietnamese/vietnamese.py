@@ -7,7 +7,8 @@ a ``vi_VN`` locale to be installed.
 
 Settings (defaults in ``DEFAULTS``):
 ``VIETNAMESE_LOCALE`` — the Babel locale (``"vi"``);
-``VIETNAMESE_LABELS`` — a dict merged over the built-in labels.
+``VIETNAMESE_LABELS`` — a dict merged over the built-in labels (a group of labels given in
+part keeps the others).
 """
 
 import logging
@@ -227,8 +228,20 @@ def add_template_helpers(pelican):
         "isodate": formatter.iso,
     })
     settings["JINJA_FILTERS"] = filters
-    labels = {**all_labels(), **settings["VIETNAMESE_LABELS"]}
+    labels = merge_labels(all_labels(), settings["VIETNAMESE_LABELS"])
     settings["JINJA_GLOBALS"] = {**settings.get("JINJA_GLOBALS", {}), "L": labels}
+
+
+def merge_labels(labels, changed):
+    """``labels`` with ``changed`` over them, group by group: a group given in part (the
+    calendars' ``read_more`` only) keeps its other labels."""
+    merged = dict(labels)
+    for key, value in (changed or {}).items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = merge_labels(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
 
 
 def register():

@@ -110,3 +110,26 @@ def test_a_quoted_percent_sign_is_text(vi):
     value = datetime(2018, 8, 17)
     assert vi.date(value, "dd '%(d)s' MM") == "17 %(d)s 08"
     assert vi.date(value, "dd'%'MM") == "17%08"
+
+
+def test_labels_given_in_part_keep_the_others_of_their_group():
+    """``VIETNAMESE_LABELS = {"calendars": {"read_more": …}}`` changes that label only: the
+    other labels of the group stay (it replaced the whole group, and a template asking
+    for another of them failed the build with a bare ``KeyError``)."""
+    from types import SimpleNamespace
+
+    from vietnamese.labels import all_labels
+    from vietnamese.vietnamese import add_template_helpers
+
+    group = next(key for key, value in all_labels().items()
+                 if isinstance(value, dict) and len(value) > 1)
+    first, *others = sorted(all_labels()[group])
+    pelican = SimpleNamespace(settings={"TIMEZONE": "Asia/Ho_Chi_Minh",
+                                        "VIETNAMESE_LABELS": {group: {first: "Nhãn mới"},
+                                                              "moi": "Thêm"}})
+    add_template_helpers(pelican)
+    labels = pelican.settings["JINJA_GLOBALS"]["L"]
+    assert labels[group][first] == "Nhãn mới" and labels["moi"] == "Thêm"
+    assert {key: labels[group][key] for key in others} == \
+        {key: all_labels()[group][key] for key in others}
+    assert labels["home"] == all_labels()["home"]
