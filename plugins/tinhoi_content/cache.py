@@ -43,6 +43,7 @@ import pickle
 import platform
 import shutil
 import tempfile
+import types
 import zlib
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -53,6 +54,7 @@ import yaml
 
 from .compact import pack, unpack
 from .contract import found_at
+from .functions import function_text
 
 logger = logging.getLogger(__name__)
 
@@ -121,8 +123,20 @@ def settings_fingerprint(settings):
     values = {name: settings.get(name) for name in SETTINGS_THAT_MATTER}
     values["PATH"] = os.path.realpath(settings.get("PATH", "content"))
     values["MARKDOWN"] = markdown_options(settings)
-    text = json.dumps(values, sort_keys=True, default=repr, ensure_ascii=False)
+    text = json.dumps(values, sort_keys=True, default=_setting_text, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _setting_text(value):
+    """A value of the settings JSON cannot write, as text: a function by what it does
+    (:func:`.functions.function_text`), another value by its ``repr``; one whose ``repr``
+    holds its address (an object of the settings file) by text no other build has, so
+    that the cache is never used with it (an address may come again with other code)."""
+    if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType,
+                          type)):
+        return ["code", *function_text(value, _setting_text)]
+    text = repr(value)
+    return f"unstable {os.urandom(16).hex()}" if " at 0x" in text else text
 
 
 def markdown_options(settings):

@@ -46,7 +46,6 @@ import io
 import json
 import locale
 import logging
-import marshal
 import multiprocessing
 import os
 import pickle
@@ -64,6 +63,7 @@ from pelican import signals
 
 from .compact import packed_form, remember_packed, unpack
 from .contract import found_at
+from .functions import function_text
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ def _stable(value):
                               for item in value)]
     if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, type,
                           types.MethodType)):
-        return ["code", *_code_text(value)]
+        return ["code", *function_text(value, _stable)]
     if isinstance(value, re.Pattern):
         return ["re", value.pattern if isinstance(value.pattern, str)
                 else value.pattern.hex(), value.flags]
@@ -123,18 +123,6 @@ def _stable(value):
                           datetime.tzinfo)) or " at 0x" not in text:
         return [type(value).__qualname__, text]
     raise UnstableSettingError(f"{type(value).__name__} {text[:60]}")
-
-
-def _code_text(function):
-    function = getattr(function, "__func__", function)
-    name = f"{getattr(function, '__module__', '')}.{getattr(function, '__qualname__', '')}"
-    code = getattr(function, "__code__", None)
-    if code is None:
-        return [name]
-    try:
-        return [name, hashlib.sha256(marshal.dumps(code)).hexdigest()]
-    except ValueError:  # a code object marshal cannot write
-        return [name]
 
 
 def plugins_digest(settings):

@@ -233,6 +233,41 @@ def test_the_fingerprint_follows_settings_functions_and_plugin_code(tmp_path):
     assert plugins_digest(settings) == second  # compiled copies are not the code
 
 
+def _settings_functions(n):
+    """A settings file's functions, cutting a text to ``n`` characters with the same code
+    whatever ``n``: by a default argument, a global of the file, a closure."""
+    module = {"N": n}
+    exec(f"def by_default(text, n={n}):\n    return text[:n]\n"  # noqa: S102 — the test's code
+         "def by_global(text):\n    return text[:N]\n", module)
+
+    def by_closure(text):
+        return text[:n]
+
+    return {"by_default": module["by_default"], "by_global": module["by_global"],
+            "by_closure": by_closure}
+
+
+@pytest.mark.parametrize("kind", ["by_default", "by_global", "by_closure"])
+def test_a_settings_function_that_does_otherwise_with_the_same_code_is_another(kind):
+    """The snapshot's and the content cache's fingerprints name a function of the settings
+    file by what decides what it does, not its code alone (a Markdown extension's
+    ``slugify`` whose default changed kept the articles made with the old one), and
+    name it the same in every build (not by its address)."""
+    from tinhoi_content.cache import settings_fingerprint
+    from tinhoi_content.snapshot import settings_digest
+
+    def settings(n):
+        function = _settings_functions(n)[kind]
+        return {"PATH": "content", "JINJA_FILTERS": {"cut": function},
+                "MARKDOWN": {"extension_configs": {"markdown.extensions.toc": {
+                    "slugify": function}}}}
+
+    assert settings_digest(settings(5)) == settings_digest(settings(5))
+    assert settings_digest(settings(5)) != settings_digest(settings(9))
+    assert settings_fingerprint(settings(5)) == settings_fingerprint(settings(5))
+    assert settings_fingerprint(settings(5)) != settings_fingerprint(settings(9))
+
+
 def pelican_warnings(caplog):
     return [r.getMessage() for r in caplog.records
             if r.levelno >= logging.WARNING and r.name.startswith("pelican")]
