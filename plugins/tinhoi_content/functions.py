@@ -7,6 +7,7 @@ the same code: a default argument, a value its closure holds or a global of the
 settings file it reads changed.  Those values are part of its name too.
 """
 
+import functools
 import hashlib
 import json
 import marshal
@@ -61,6 +62,7 @@ def _global_names(code):
     return names
 
 
+@functools.cache
 def _known_roots():
     roots = {os.path.dirname(os.path.dirname(os.path.abspath(__file__)))}  # the plugins
     roots.update(os.path.abspath(path) for key in ("stdlib", "platstdlib", "purelib", "platlib")
