@@ -236,3 +236,24 @@ def pytest_collection_modifyitems(items):
     sizes = collections.Counter(item.nodeid.split("::")[0] for item in items)
     items.sort(key=lambda item: (not item.nodeid.startswith(SLOW_FIRST),
                                  -sizes[item.nodeid.split("::")[0]]))
+
+
+def _cut(text, n):
+    return text[:n]
+
+
+def settings_file_functions(n):
+    """Functions as a settings file makes them, each cutting a text to ``n`` characters
+    with the same code whatever ``n``: by a default argument, a global of its module, a
+    closure, a ``functools.partial``."""
+    import functools
+
+    module = {"N": n}
+    exec(f"def by_default(text, n={n}):\n    return text[:n]\n"  # noqa: S102 — the test's code
+         "def by_global(text):\n    return text[:N]\n", module)
+
+    def by_closure(text):
+        return text[:n]
+
+    return {"by_default": module["by_default"], "by_global": module["by_global"],
+            "by_closure": by_closure, "by_partial": functools.partial(_cut, n=n)}

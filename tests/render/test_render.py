@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import pelican_settings, reset_pelican_signals
+from tests.conftest import pelican_settings, reset_pelican_signals, settings_file_functions
 from tests.perf.test_content_cache import COMMON, assert_same_site, fresh_logs, snapshot
 
 ARTICLE = Path("2019") / "so-ket-mot-nam-chuong-trinh-phoi-hop-cau-giay.md"
@@ -526,27 +526,6 @@ def test_articles_a_filter_takes_from_an_iterator_are_read_whole(site, caplog, t
     assert_same_site(plain, after)
 
 
-def _cut(text, n):
-    return text[:n]
-
-
-def _settings_file_filters(n):
-    """Filters as a settings file makes them, each cutting a text to ``n`` characters
-    without ``n`` in its code: a default argument, a global of its module, a closure, a
-    ``functools.partial``."""
-    import functools
-
-    module = {"N": n}
-    exec(f"def by_default(text, n={n}):\n    return text[:n]\n"  # noqa: S102 — the test's code
-         "def by_global(text):\n    return text[:N]\n", module)
-
-    def by_closure(text):
-        return text[:n]
-
-    return {"by_default": module["by_default"], "by_global": module["by_global"],
-            "by_closure": by_closure, "by_partial": functools.partial(_cut, n=n)}
-
-
 @pytest.mark.parametrize("kind", ["by_default", "by_global", "by_closure", "by_partial"])
 def test_a_settings_filter_that_cuts_differently_renders_every_page_again(site, caplog,
                                                                         kind):
@@ -559,7 +538,7 @@ def test_a_settings_filter_that_cuts_differently_renders_every_page_again(site, 
     settings = pelican_settings(site / "content", site / "x")
 
     def filters(n):
-        return {**settings.get("JINJA_FILTERS", {}), kind: _settings_file_filters(n)[kind]}
+        return {**settings.get("JINJA_FILTERS", {}), kind: settings_file_functions(n)[kind]}
 
     build(site, "site", JINJA_FILTERS=filters(5))
     after, _ = build(site, "site", JINJA_FILTERS=filters(9))

@@ -9,7 +9,7 @@ import textwrap
 import pytest
 from pelican.readers import Readers
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, settings_file_functions
 from tests.perf.test_content_cache import (
     EDITED,
     assert_same_site,
@@ -233,20 +233,6 @@ def test_the_fingerprint_follows_settings_functions_and_plugin_code(tmp_path):
     assert plugins_digest(settings) == second  # compiled copies are not the code
 
 
-def _settings_functions(n):
-    """A settings file's functions, cutting a text to ``n`` characters with the same code
-    whatever ``n``: by a default argument, a global of the file, a closure."""
-    module = {"N": n}
-    exec(f"def by_default(text, n={n}):\n    return text[:n]\n"  # noqa: S102 — the test's code
-         "def by_global(text):\n    return text[:N]\n", module)
-
-    def by_closure(text):
-        return text[:n]
-
-    return {"by_default": module["by_default"], "by_global": module["by_global"],
-            "by_closure": by_closure}
-
-
 @pytest.mark.parametrize("kind", ["by_default", "by_global", "by_closure"])
 def test_a_settings_function_that_does_otherwise_with_the_same_code_is_another(kind):
     """The snapshot's and the content cache's fingerprints name a function of the settings
@@ -257,7 +243,7 @@ def test_a_settings_function_that_does_otherwise_with_the_same_code_is_another(k
     from tinhoi_content.snapshot import settings_digest
 
     def settings(n):
-        function = _settings_functions(n)[kind]
+        function = settings_file_functions(n)[kind]
         return {"PATH": "content", "JINJA_FILTERS": {"cut": function},
                 "MARKDOWN": {"extension_configs": {"markdown.extensions.toc": {
                     "slugify": function}}}}
