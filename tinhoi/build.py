@@ -443,3 +443,7 @@ def link_in_place(source, target):
     except OSError:
         shutil.copy2(source, temporary)
     os.replace(temporary, target)
+    # Renaming a link over another link to the same file does nothing, and leaves the
+    # temporary name (a site swapped in by another build since the last one was listed).
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(temporary)

@@ -140,6 +140,29 @@ def test_a_file_gone_from_the_last_site_since_it_was_listed_counts_as_changed(tm
     assert OldFilesListing(str(tmp_path / "khong-co")).result() is None
 
 
+def test_a_staged_file_already_the_last_sites_since_it_was_listed_leaves_nothing_behind(
+        tmp_path):
+    """Another build swapped its site in since this one listed the last site: a staged
+    file may then be a link to the very file found at its path, though the listing says
+    otherwise.  Renaming a link over a link to the same file does nothing; the temporary
+    name must not stay in the site (it was published: ``pagefind-entry.json.tinhoi-keep``)."""
+    from tinhoi.build import KEEP_SUFFIX, OldFilesListing, keep_unchanged_files
+
+    old, new, shared = tmp_path / "site", tmp_path / "staging", tmp_path / "cache"
+    for folder in (old, new, shared):
+        folder.mkdir()
+    (old / "a.json").write_text("{}", encoding="utf-8")
+    old_files = OldFilesListing(str(old)).result()
+    # The other build's site: its file and this build's staged one are one cached file.
+    (shared / "a.json").write_text("{}", encoding="utf-8")
+    (old / "a.json").unlink()
+    os.link(shared / "a.json", old / "a.json")
+    os.link(shared / "a.json", new / "a.json")
+    assert keep_unchanged_files(str(new), str(old), old_files=old_files) == (1, 0, 0)
+    assert sorted(path.name for path in new.iterdir()) == ["a.json"]
+    assert not (new / ("a.json" + KEEP_SUFFIX)).exists()
+
+
 def test_a_listing_process_that_dies_leaves_the_walk_to_the_build(content, tmp_path,
                                                                  monkeypatch):
     """The copy listing the last site ends without a word (killed, out of memory): the
