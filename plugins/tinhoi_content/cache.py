@@ -43,7 +43,6 @@ import pickle
 import platform
 import shutil
 import tempfile
-import types
 import zlib
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -54,7 +53,7 @@ import yaml
 
 from .compact import pack, unpack
 from .contract import found_at
-from .functions import function_text
+from .functions import UnstableSettingError, stable_text
 
 logger = logging.getLogger(__name__)
 
@@ -128,15 +127,14 @@ def settings_fingerprint(settings):
 
 
 def _setting_text(value):
-    """A value of the settings JSON cannot write, as text: a function by what it does
-    (:func:`.functions.function_text`), another value by its ``repr``; one whose ``repr``
-    holds its address (an object of the settings file) by text no other build has, so
-    that the cache is never used with it (an address may come again with other code)."""
-    if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType,
-                          type)):
-        return ["code", *function_text(value, _setting_text)]
-    text = repr(value)
-    return f"unstable {os.urandom(16).hex()}" if " at 0x" in text else text
+    """A value of the settings JSON cannot write, as :func:`.functions.stable_text`
+    names it; one it cannot name (an object of the settings file known by its address)
+    by text no other build has, so that the cache is never used with it (an address may
+    come again with other code)."""
+    try:
+        return stable_text(value)
+    except UnstableSettingError:
+        return f"unstable {os.urandom(16).hex()}"
 
 
 def markdown_options(settings):

@@ -1,4 +1,5 @@
-"""A function given in the settings, as the fingerprints of the caches name it.
+"""A value of the settings (a function among them), as the fingerprints of the caches
+name it.
 
 A function of the plugins or of a library is named by its code: the plugins' sources
 and the libraries' versions are part of the fingerprints already.  A function of the
@@ -7,11 +8,13 @@ the same code: a default argument, a value its closure holds or a global of the
 settings file it reads changed.  Those values are part of its name too.
 """
 
+import datetime
 import functools
 import hashlib
 import json
 import marshal
 import os
+import re
 import sys
 import sysconfig
 import types
@@ -19,6 +22,32 @@ import types
 # The functions being named, so that one reading itself (or two reading each other)
 # is named once.
 _naming = set()
+
+
+class UnstableSettingError(ValueError):
+    """A setting has no text that stays the same from one build to the next."""
+
+
+def stable_text(value):
+    """``value`` (one JSON cannot write) as JSON can, the same in every build (json's
+    ``default``); :class:`UnstableSettingError` when it has no such text (an object
+    known only by its address)."""
+    if isinstance(value, (set, frozenset)):
+        return ["set", sorted(json.dumps(item, sort_keys=True, default=stable_text)
+                              for item in value)]
+    if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, type,
+                          types.MethodType)):
+        return ["code", *function_text(value, stable_text)]
+    if isinstance(value, re.Pattern):
+        return ["re", value.pattern if isinstance(value.pattern, str)
+                else value.pattern.hex(), value.flags]
+    if isinstance(value, bytes):
+        return ["bytes", value.hex()]
+    text = repr(value)
+    if isinstance(value, (datetime.date, datetime.time, datetime.timedelta,
+                          datetime.tzinfo)) or " at 0x" not in text:
+        return [type(value).__qualname__, text]
+    raise UnstableSettingError(f"{type(value).__name__} {text[:60]}")
 
 
 def function_text(function, stable):

@@ -39,7 +39,6 @@ are pickled, the others keep the bytes they were loaded from.  Setting:
 """
 
 import contextlib
-import datetime
 import hashlib
 import importlib.metadata
 import io
@@ -50,7 +49,6 @@ import multiprocessing
 import os
 import pickle
 import platform
-import re
 import sys
 import tempfile
 import threading
@@ -63,7 +61,7 @@ from pelican import signals
 
 from .compact import packed_form, remember_packed, unpack
 from .contract import found_at
-from .functions import function_text
+from .functions import UnstableSettingError, stable_text
 
 logger = logging.getLogger(__name__)
 
@@ -91,38 +89,15 @@ LOGGED = {logging.INFO: "info", logging.WARNING: "warning", logging.ERROR: "erro
           logging.CRITICAL: "critical"}
 
 
-class UnstableSettingError(ValueError):
-    """A setting has no text that stays the same from one build to the next."""
-
-
 def settings_digest(settings):
     """A digest of every setting but :data:`VOLATILE_SETTINGS` (functions by their
     code); :class:`UnstableSettingError` when one cannot be digested."""
     kept = {name: value for name, value in settings.items() if name not in VOLATILE_SETTINGS}
     try:
-        text = json.dumps(kept, sort_keys=True, ensure_ascii=False, default=_stable)
+        text = json.dumps(kept, sort_keys=True, ensure_ascii=False, default=stable_text)
     except TypeError as error:  # keys of mixed kinds, which cannot be sorted
         raise UnstableSettingError(str(error)) from error
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _stable(value):
-    if isinstance(value, (set, frozenset)):
-        return ["set", sorted(json.dumps(item, sort_keys=True, default=_stable)
-                              for item in value)]
-    if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, type,
-                          types.MethodType)):
-        return ["code", *function_text(value, _stable)]
-    if isinstance(value, re.Pattern):
-        return ["re", value.pattern if isinstance(value.pattern, str)
-                else value.pattern.hex(), value.flags]
-    if isinstance(value, bytes):
-        return ["bytes", value.hex()]
-    text = repr(value)
-    if isinstance(value, (datetime.date, datetime.time, datetime.timedelta,
-                          datetime.tzinfo)) or " at 0x" not in text:
-        return [type(value).__qualname__, text]
-    raise UnstableSettingError(f"{type(value).__name__} {text[:60]}")
 
 
 def plugins_digest(settings):
