@@ -228,7 +228,12 @@ def add_template_helpers(pelican):
         "isodate": formatter.iso,
     })
     settings["JINJA_FILTERS"] = filters
-    labels = merge_labels(all_labels(), settings["VIETNAMESE_LABELS"])
+    changed = settings["VIETNAMESE_LABELS"]
+    if not isinstance(changed, dict):
+        logger.error("VIETNAMESE_LABELS = %r: cần một dict, ví dụ {\"home\": \"Trang chủ\"}; "
+                     "dùng nhãn có sẵn", changed)
+        changed = {}
+    labels = merge_labels(all_labels(), changed)
     settings["JINJA_GLOBALS"] = {**settings.get("JINJA_GLOBALS", {}), "L": labels}
 
 
@@ -236,7 +241,7 @@ def merge_labels(labels, changed):
     """``labels`` with ``changed`` over them, group by group: a group given in part (the
     calendars' ``read_more`` only) keeps its other labels."""
     merged = dict(labels)
-    for key, value in (changed or {}).items():
+    for key, value in changed.items():
         if isinstance(value, dict) and isinstance(merged.get(key), dict):
             merged[key] = merge_labels(merged[key], value)
         else:

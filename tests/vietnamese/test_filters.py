@@ -133,3 +133,16 @@ def test_labels_given_in_part_keep_the_others_of_their_group():
     assert {key: labels[group][key] for key in others} == \
         {key: all_labels()[group][key] for key in others}
     assert labels["home"] == all_labels()["home"]
+
+
+def test_labels_that_are_not_a_dict_are_reported_and_the_built_in_ones_used(caplog):
+    from types import SimpleNamespace
+
+    from vietnamese.labels import all_labels
+    from vietnamese.vietnamese import add_template_helpers
+
+    pelican = SimpleNamespace(settings={"TIMEZONE": "Asia/Ho_Chi_Minh",
+                                        "VIETNAMESE_LABELS": ["Trang chủ"]})
+    add_template_helpers(pelican)
+    assert "VIETNAMESE_LABELS = ['Trang chủ']" in caplog.text and "cần một dict" in caplog.text
+    assert pelican.settings["JINJA_GLOBALS"]["L"] == all_labels()
