@@ -22,7 +22,9 @@ to the folder holding ``PATH``; ``None`` for no cache): when the pages to index 
 byte for byte those of the last build, that bundle is copied instead of running
 Pagefind again; the copies of the pages handed to Pagefind (with their folded words)
 are kept there too, by each page's digest, so a shard indexed again after an edit
-links the copies of its unchanged pages instead of reading and folding each again;
+links the copies of its unchanged pages instead of reading and folding each again.
+The cache keeps the latest build's bundles; builds at once share it, and one drops
+the others' bundles only when none is using the cache (see ``CacheLock``);
 ``SEARCH_PROCESSES`` — ``None`` (two, or one on a single core): shards indexed at once;
 ``SEARCH_SHARD_SIZE`` — ``500``: the index is made of shards of whole years holding
 at most this many pages (a year with more is a shard of its own; ``0``: one shard).
@@ -77,6 +79,11 @@ import time
 import blinker
 from pelican import signals
 
+try:
+    import fcntl
+except ImportError:  # (Windows: no lock; builds at once may drop each other's bundles)
+    fcntl = None
+
 from .stable_bundle import stabilise_filters
 from .staging import (  # noqa: F401 — fold_d, folded_words: this module's API too
     BODY_MARKER,
@@ -109,6 +116,7 @@ PREVIEW_CACHE_SUFFIX = "-xem-truoc"  # the preview's cache folder: SEARCH_CACHE_
 SHARDS_FILE = "tinhoi-shards.json"  # the other shards' folders, for search.js to merge
 KNOWN_PAGES = "trang.pickle"  # in the cache: the last build's pages and their digests
 KEPT_COPIES = "ban-sao"  # in the cache: the copies handed to Pagefind, by page digest
+CACHE_LOCK = "khoa"  # in the cache: held by each build using it (see CacheLock)
 
 
 class SearchIndexError(Exception):
@@ -279,10 +287,16 @@ def build_search_index(pelican):
     if importlib.util.find_spec("pagefind.service") is None:  # (not imported: asyncio)
         logger.warning("search: the 'pagefind' package is missing; no search index was built")
         return
-    output = pelican.output_path
+    cache = _cache_folder(settings)
+    with CacheLock(cache) as lock:
+        _index_site(pelican, cache, lock)
+
+
+def _index_site(pelican, cache, lock):
+    """Index ``pelican``'s site with the bundles of ``cache`` (held with ``lock``)."""
+    settings, output = pelican.settings, pelican.output_path
     bundle_dir = settings["SEARCH_BUNDLE_DIR"]
     bundle = os.path.join(output, bundle_dir)
-    cache = _cache_folder(settings)
     known = _load_known_pages(cache)
     if known is not None:
         # The pages the shards indexed early were read then: not read again while their
@@ -321,8 +335,11 @@ def build_search_index(pelican):
     extra = [shard_folder(number) + "/" for number in range(1, len(shards))]
     with open(os.path.join(bundle, SHARDS_FILE), "w", encoding="utf-8") as handle:
         json.dump(extra, handle)
-    _forget_other_bundles(cache, keys)
-    _forget_other_copies(kept, {digest for shard in shards for _, digest in shard})
+    if lock.alone():
+        _forget_other_bundles(cache, keys)
+        _forget_other_copies(kept, {digest for shard in shards for _, digest in shard})
+    else:
+        logger.debug("search: another build uses the cache; its bundles are kept")
     _store_known_pages(cache, known)
     total = sum(len(shard) for shard in shards)
     ahead = sum(len(shard) for shard, key, (_, fresh) in zip(shards, keys, ready, strict=True)
@@ -606,7 +623,57 @@ def _forget_other_bundles(cache, used):
     if cache is None:
         return
     _remove_all_but(cache, {os.path.basename(path) for path in used if path} |
-                    {KNOWN_PAGES, KEPT_COPIES})
+                    {KNOWN_PAGES, KEPT_COPIES, CACHE_LOCK})
+
+
+class CacheLock:
+    """The search cache's lock, held shared from the moment a build looks for its
+    shards' bundles in the cache until it has linked them into its site.
+
+    Builds at once (``make html`` beside ``make publish``, whose pages and so bundles
+    differ) share the cache, and each drops the bundles it did not use: one could
+    remove a bundle between another's finding it and linking it, which then copied
+    half a bundle or failed.  A build drops bundles only when it can hold the lock
+    alone (:meth:`alone`, without waiting); otherwise it leaves them to the next
+    build.  The lock (``flock``) is let go by the system when a build dies.  Without a
+    cache, or where there is no ``flock``, it holds nothing and :meth:`alone` is true.
+    """
+
+    def __init__(self, cache):
+        self._handle = None
+        if cache is None or fcntl is None:
+            return
+        try:
+            self._handle = os.open(os.path.join(cache, CACHE_LOCK), os.O_RDWR | os.O_CREAT,
+                                   0o644)
+            # Waits only while another build drops bundles (a few hundredths of a second).
+            fcntl.flock(self._handle, fcntl.LOCK_SH)
+        except OSError as error:  # a file system without locks: as without a lock
+            logger.debug("search: cache not locked: %s", error)
+            self.release()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        self.release()
+
+    def alone(self):
+        """Hold the lock alone if no other build holds it (without waiting); whether it
+        is held alone (always, without a lock)."""
+        if self._handle is None:
+            return True
+        try:
+            fcntl.flock(self._handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # (BlockingIOError) another build uses the cache now
+            return False
+        return True
+
+    def release(self):
+        """Let the lock go."""
+        if self._handle is not None:
+            os.close(self._handle)
+            self._handle = None
 
 
 # -- shards indexed while the site is still being written ---------------------------
