@@ -14,6 +14,7 @@ import collections
 import contextlib
 import copy
 import gc
+import hashlib
 import importlib
 import logging
 import marshal
@@ -26,6 +27,11 @@ import sysconfig
 import tempfile
 
 from pelican import Pelican, signals
+
+try:
+    import fcntl
+except ImportError:  # (Windows: builds into one folder at once are not kept apart)
+    fcntl = None
 
 from . import cache_folder, uptodate
 
@@ -73,9 +79,64 @@ def build(settings, output_path, refuse_on_errors=False, before_swap=None, keep_
     what else the caller changes the output with (``before_swap``'s settings): a site
     made with other options is never kept.  ``before_build()``, when given, runs once
     the site is to be built, before anything is written (the publish's content check,
-    which may raise).
+    which may raise).  Builds into one folder run one at a time (see
+    :func:`one_build_at_a_time`).
     """
     output_path = os.path.abspath(output_path)
+    with one_build_at_a_time(settings, output_path):
+        return _build_into(settings, output_path, refuse_on_errors, before_swap,
+                           keep_unchanged, previous, skip_if_unchanged, options,
+                           before_build)
+
+
+LOCKS = "build-locks"  # the cache folder of the output folders' locks
+
+
+@contextlib.contextmanager
+def one_build_at_a_time(settings, output_path):
+    """Hold the lock of the folder ``output_path`` while a build makes its site.
+
+    A build reads the last site in ``output_path`` (the pages it reuses, the files
+    whose bytes did not change, the search index) while it writes the new one beside
+    it, then swaps the two: a second build into the same folder (``make html`` twice,
+    or beside ``make publish``) would find the first's site swapped in under it, or
+    gone.  It waits, saying so, until the first has put its site in place, then builds
+    against that site (or keeps it, when it is what it would make).  The lock
+    (``flock``, on a file of the project's cache named after the folder) is let go by
+    the system when a build dies; without ``flock``, or where the file cannot be made,
+    nothing is held."""
+    handle = _lock_file(settings, output_path)
+    if handle is None:
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            logger.warning("Một bản dựng khác đang ghi vào '%s': chờ bản dựng đó xong…",
+                           output_path)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)
+
+
+def _lock_file(settings, output_path):
+    """An open handle on the lock file of ``output_path``, or ``None``."""
+    if fcntl is None:
+        return None
+    folder = cache_folder(settings, LOCKS)
+    name = hashlib.sha256(output_path.encode("utf-8", "surrogateescape")).hexdigest()[:24]
+    try:
+        os.makedirs(folder, exist_ok=True)
+        return os.open(os.path.join(folder, name), os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as error:  # a project that cannot be written: no lock
+        logger.debug("build: output folder not locked: %s", error)
+        return None
+
+
+def _build_into(settings, output_path, refuse_on_errors, before_swap, keep_unchanged,
+                previous, skip_if_unchanged, options, before_build):
     previous = os.path.abspath(previous) if previous else output_path
     inputs = None
     if (skip_if_unchanged and previous == output_path

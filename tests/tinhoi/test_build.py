@@ -3,6 +3,7 @@
 import gc
 import os
 import shutil
+import time
 
 import pytest
 from pelican import signals
@@ -398,3 +399,34 @@ def test_a_markdown_extension_that_does_not_exist_stops_the_build_with_its_name(
     assert "No module named 'khong'" in printed, printed
     assert "Could not process" not in printed and "Traceback" not in printed
     assert {path: path.read_bytes() for path in site.rglob("*") if path.is_file()} == before
+
+
+def test_a_build_into_a_folder_another_build_is_writing_waits_for_it(tmp_path):
+    """``make html`` while ``make publish`` (or another ``make html``) writes the same
+    folder: the second waits, saying so, and builds once the first is done, instead of
+    finding the first's site swapped in under it."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT, write_project_settings
+    from tinhoi.build import one_build_at_a_time
+
+    shutil.copytree(FIXTURES / "basic" / "content", tmp_path / "content")
+    write_project_settings(tmp_path)
+    site = tmp_path / "site"
+    with one_build_at_a_time({"PATH": str(tmp_path / "content")}, str(site)):
+        second = subprocess.Popen(
+            [sys.executable, "-m", "tinhoi", "build", "-s", "pelicanconf.py", "-o", str(site)],
+            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)})
+        said = []
+        for line in second.stdout:  # (ends early only if the build does)
+            said.append(line)
+            if "Một bản dựng khác đang ghi vào" in line:
+                break
+        assert "Một bản dựng khác đang ghi vào" in "".join(said), "".join(said)
+        time.sleep(0.5)
+        assert second.poll() is None and not site.exists()  # waiting, nothing written
+    rest, _ = second.communicate(timeout=300)
+    assert second.returncode == 0, rest
+    assert (site / "index.html").is_file()
