@@ -13,6 +13,7 @@ modification times, so rsync and CDNs transfer nothing for them.
 import collections
 import contextlib
 import copy
+import errno
 import gc
 import hashlib
 import importlib
@@ -101,21 +102,25 @@ def one_build_at_a_time(settings, output_path):
     it, then swaps the two: a second build into the same folder (``make html`` twice,
     or beside ``make publish``) would find the first's site swapped in under it, or
     gone.  It waits, saying so, until the first has put its site in place, then builds
-    against that site (or keeps it, when it is what it would make).  The lock
-    (``flock``, on a file of the project's cache named after the folder) is let go by
-    the system when a build dies; without ``flock``, or where the file cannot be made,
-    nothing is held."""
+    against that site (or keeps it, when it is what it would make).  The lock is a
+    POSIX record lock (``lockf``) on a file of the project's cache named after the
+    folder: the build's process holds it, not the processes it forks (a worker or the
+    snapshot's writer outliving a build would otherwise hold the next one back), and
+    the system lets it go when the process ends.  Without ``fcntl``, or where the file
+    cannot be made, nothing is held."""
     handle = _lock_file(settings, output_path)
     if handle is None:
         yield
         return
     try:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            if error.errno not in (errno.EACCES, errno.EAGAIN):
+                raise
             logger.warning("Một bản dựng khác đang ghi vào '%s': chờ bản dựng đó xong…",
                            output_path)
-            fcntl.flock(handle, fcntl.LOCK_EX)
+            fcntl.lockf(handle, fcntl.LOCK_EX)
         yield
     finally:
         os.close(handle)

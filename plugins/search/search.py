@@ -635,8 +635,9 @@ class CacheLock:
     remove a bundle between another's finding it and linking it, which then copied
     half a bundle or failed.  A build drops bundles only when it can hold the lock
     alone (:meth:`alone`, without waiting); otherwise it leaves them to the next
-    build.  The lock (``flock``) is let go by the system when a build dies.  Without a
-    cache, or where there is no ``flock``, it holds nothing and :meth:`alone` is true.
+    build.  The lock is a POSIX record lock (``lockf``): held by the build's process,
+    not by the processes it forks, and let go by the system when the process ends.
+    Without a cache, or without ``fcntl``, it holds nothing and :meth:`alone` is true.
     """
 
     def __init__(self, cache):
@@ -647,7 +648,7 @@ class CacheLock:
             self._handle = os.open(os.path.join(cache, CACHE_LOCK), os.O_RDWR | os.O_CREAT,
                                    0o644)
             # Waits only while another build drops bundles (a few hundredths of a second).
-            fcntl.flock(self._handle, fcntl.LOCK_SH)
+            fcntl.lockf(self._handle, fcntl.LOCK_SH)
         except OSError as error:  # a file system without locks: as without a lock
             logger.debug("search: cache not locked: %s", error)
             self.release()
@@ -664,8 +665,8 @@ class CacheLock:
         if self._handle is None:
             return True
         try:
-            fcntl.flock(self._handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:  # (BlockingIOError) another build uses the cache now
+            fcntl.lockf(self._handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # (EAGAIN or EACCES) another build uses the cache now
             return False
         return True
 

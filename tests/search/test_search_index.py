@@ -230,23 +230,36 @@ def test_a_build_beside_another_using_the_cache_leaves_its_bundles(build_site, t
     """``make publish`` beside ``make html``: their pages differ, so do their bundles.
     A build drops the bundles it did not use only when no other build is between
     finding its bundles in the cache and linking them into its site."""
-    from search.search import CacheLock
+    import subprocess
+    import sys
+
+    from search.search import CACHE_LOCK
 
     build_site("basic", PLUGINS=PLUGINS)
     cache = tmp_path / ".cache" / "search"
     html_bundles = set(kept_bundles(tmp_path))
     assert html_bundles
-    with CacheLock(str(cache)):  # the other build, linking its bundles now
+    # The other build, linking its bundles now: it holds the lock as a build does.
+    other = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from search.search import CacheLock; "
+         "lock = CacheLock(sys.argv[1]); print('held', flush=True); sys.stdin.read()",
+         str(cache)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(
+            [str(Path(__file__).parents[2] / "plugins"), os.environ.get("PYTHONPATH", "")])})
+    try:
+        assert other.stdout.readline() == "held\n"
         published = run_build(tmp_path / "content", tmp_path / "published", PLUGINS=PLUGINS,
                               SITEURL="https://hoi.example.org", RELATIVE_URLS=False)
         assert html_bundles < set(kept_bundles(tmp_path))  # its bundles left alone
+    finally:
+        other.communicate("", timeout=30)
     assert (published / "pagefind" / "pagefind-entry.json").is_file()
     # Alone, the next build keeps the latest site's bundles only, as before.
     fresh_logs()
     run_build(tmp_path / "content", tmp_path / "published", PLUGINS=PLUGINS,
               SITEURL="https://hoi.example.org", RELATIVE_URLS=False)
     assert not html_bundles & set(kept_bundles(tmp_path))
-    assert (cache / "khoa").is_file()  # the lock's file is kept
+    assert (cache / CACHE_LOCK).is_file()  # the lock's file is kept
 
 
 def test_a_damaged_list_of_known_pages_reads_every_page(build_site, tmp_path, caplog):
