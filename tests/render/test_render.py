@@ -574,12 +574,19 @@ def test_reads_recalled_from_earlier_batches_are_those_digested_anew(site, caplo
     import render.memo
 
     build_process = os.getpid()
+    taken = str(site.parent / f"{site.name}-other-process-rendered")  # (text: digested)
 
     def slow_here(value):
-        # The other process takes pages in every batch, however slow the machine is to
-        # start it (a busy machine left them all to this one).
+        # The other process takes pages from the first batch on, however slow the
+        # machine is to start it (a busy machine left them all to this one, and it
+        # recalled nothing): this one waits for it, then goes on slowly.
         if os.getpid() == build_process:
+            deadline = time.monotonic() + 60
+            while not os.path.exists(taken) and time.monotonic() < deadline:
+                time.sleep(0.01)
             time.sleep(0.02)
+        elif not os.path.exists(taken):
+            open(taken, "w").close()
         return value
 
     filters = filter_on_article_titles(site, "slow_here", slow_here)
