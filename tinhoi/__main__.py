@@ -146,6 +146,7 @@ def _build(args, publish):
     except build_module.SiteUnchanged:
         print(f"Không có gì thay đổi từ lần dựng trước: '{output}' giữ nguyên "
               "('--full' để dựng lại).")
+        _mention_leftovers(output)
         return 0
     except _ContentRefused:
         print(f"Không xuất bản: nội dung còn lỗi; thư mục '{output}' được giữ nguyên.")
@@ -174,8 +175,8 @@ def _mention_leftovers(output):
     """Name the staging folders an interrupted build left beside the output (the site's,
     and the search index's work folder of a build without a cache)."""
     parent = os.path.dirname(os.path.abspath(output))
-    leftovers = sorted(name for name in os.listdir(parent)
-                       if name.startswith((".tinhoi-build-", ".tinhoi-search-")))
+    # (Not the folders of builds running now: a build beside this one, waiting for it.)
+    leftovers = sorted(name for name in os.listdir(parent) if build_module.leftover(name))
     if leftovers:
         print(f"Còn {len(leftovers)} thư mục dở dang của lần dựng bị ngắt trước đây trong "
               f"'{parent}' ({', '.join(leftovers)}); có thể xóa khi không có lần dựng nào "

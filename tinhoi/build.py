@@ -26,6 +26,8 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+import threading
+import time
 
 from pelican import Pelican, signals
 
@@ -91,6 +93,12 @@ def build(settings, output_path, refuse_on_errors=False, before_swap=None, keep_
 
 
 LOCKS = "build-locks"  # the cache folder of the output folders' locks
+# The new site is written beside the last one, in a folder named with the build
+# process's number: a folder left by a build whose process is gone is a leftover.
+STAGING_PREFIX = ".tinhoi-build-"
+# The folders a build writes beside the output (the search plugin's work folder of a
+# build without a cache is named the same way, ``.tinhoi-search-<process>-…``).
+WORK_FOLDER_PREFIXES = (STAGING_PREFIX, ".tinhoi-search-")
 
 
 @contextlib.contextmanager
@@ -108,6 +116,7 @@ def one_build_at_a_time(settings, output_path):
     snapshot's writer outliving a build would otherwise hold the next one back), and
     the system lets it go when the process ends.  Without ``fcntl``, or where the file
     cannot be made, nothing is held."""
+    end_forks_with_the_build()
     handle = _lock_file(settings, output_path)
     if handle is None:
         yield
@@ -136,8 +145,66 @@ def _lock_file(settings, output_path):
         os.makedirs(folder, exist_ok=True)
         return os.open(os.path.join(folder, name), os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as error:  # a project that cannot be written: no lock
-        logger.debug("build: output folder not locked: %s", error)
+        logger.warning("Không khóa được thư mục '%s' (%s): một bản dựng khác vào cùng thư "
+                       "mục lúc này sẽ không chờ bản dựng này", output_path,
+                       error.strerror or error)
         return None
+
+
+# Seconds between two looks of a process forked by a build at whether the build's
+# process is still there.
+PARENT_CHECK_SECONDS = 1.0
+_watching = {"registered": False}
+
+
+def end_forks_with_the_build():
+    """Make every process this one forks from now on end once this one is gone.
+
+    A build forks copies of itself (the content pool's workers, the processes
+    rendering pages, the feeds' copy, the listing of the last site): killed (the
+    terminal closed, ``kill -9``), it left them running for ever, each blocked writing
+    to a pipe whose other end it held itself, or waiting for work that never came,
+    with tens of megabytes each.  Each forked process now looks every
+    :data:`PARENT_CHECK_SECONDS` at whether its parent changed, and ends if so.
+    Registered once a process (``os.register_at_fork``); not where there is no fork."""
+    if _watching["registered"] or not hasattr(os, "register_at_fork"):
+        return
+    _watching["registered"] = True
+    os.register_at_fork(after_in_child=_watch_parent)
+
+
+def _watch_parent():
+    parent = os.getppid()
+
+    def watch():
+        while True:
+            time.sleep(PARENT_CHECK_SECONDS)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="tinhoi-parent-watch", daemon=True).start()
+
+
+def leftover(name):
+    """Whether ``name`` is the name of a work folder (:data:`WORK_FOLDER_PREFIXES`) a
+    build left (its process gone), not that of a build running now."""
+    prefix = next((p for p in WORK_FOLDER_PREFIXES if name.startswith(p)), None)
+    if prefix is None:
+        return False
+    number = name[len(prefix):].split("-", 1)[0]
+    if not number.isdigit():
+        return True  # named before builds were named by their process
+    return not _running(int(number))
+
+
+def _running(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _build_into(settings, output_path, refuse_on_errors, before_swap, keep_unchanged,
@@ -156,7 +223,7 @@ def _build_into(settings, output_path, refuse_on_errors, before_swap, keep_uncha
         before_build()
     parent = os.path.dirname(output_path)
     os.makedirs(parent, exist_ok=True)
-    staging = tempfile.mkdtemp(prefix=".tinhoi-build-", dir=parent)
+    staging = tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=parent)
     # The last site's files, listed by a process of its own while this one builds.
     listing = OldFilesListing(previous) if keep_unchanged else None
     counter = ErrorCounter()

@@ -367,7 +367,9 @@ def _shard_bundle(number, pages, cached, output, work, settings, kept=None):
     return target, True
 
 
-WORK_PREFIX = ".tinhoi-search-"  # the work folder in the project's, without a cache
+# The work folder in the project's, without a cache (with the build process's number:
+# ``tinhoi build`` names the folders of builds whose process is gone as leftovers).
+WORK_PREFIX = ".tinhoi-search-"
 
 
 def _work_folder(cache, settings):
@@ -384,11 +386,11 @@ def _work_folder(cache, settings):
         return tempfile.TemporaryDirectory(prefix=".work-", dir=cache)
     project = os.path.dirname(os.path.abspath(settings["PATH"]))
     try:
-        return tempfile.TemporaryDirectory(prefix=WORK_PREFIX, dir=project)
+        return tempfile.TemporaryDirectory(prefix=f"{WORK_PREFIX}{os.getpid()}-", dir=project)
     except OSError as error:
         logger.warning("search: the pages are staged in the system's temporary folder "
                        "(%s): the index may differ from a build with the cache", error)
-        return tempfile.TemporaryDirectory(prefix=WORK_PREFIX)
+        return tempfile.TemporaryDirectory(prefix=f"{WORK_PREFIX}{os.getpid()}-")
 
 
 def _index_shard(pages, output, target, settings, kept=None):

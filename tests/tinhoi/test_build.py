@@ -1,5 +1,6 @@
 """tinhoi/build.py: the collector runs less while a build runs, and is left as it was."""
 
+import contextlib
 import gc
 import os
 import shutil
@@ -430,3 +431,106 @@ def test_a_build_into_a_folder_another_build_is_writing_waits_for_it(tmp_path):
     rest, _ = second.communicate(timeout=300)
     assert second.returncode == 0, rest
     assert (site / "index.html").is_file()
+
+
+def _ended(pid):
+    """Whether process ``pid`` has ended (gone, or a zombie nobody reaped yet)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc")
+def test_processes_a_killed_build_forked_end_with_it(tmp_path):
+    """A build killed (``kill -9``, the terminal closed) left the copies it forked
+    running for ever: a copy sending more than a pipe holds, to a process gone, waited
+    with the pipe's other end open in its own hands."""
+    import signal
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    script = (
+        "import multiprocessing, sys, time\n"
+        "from tinhoi.build import end_forks_with_the_build\n"
+        "end_forks_with_the_build()\n"
+        "def send(sender):\n"
+        "    sender.send_bytes(b'x' * 1_000_000)  # more than a pipe holds: it waits\n"
+        "context = multiprocessing.get_context('fork')\n"
+        "receiver, sender = context.Pipe(duplex=False)\n"
+        "copy = context.Process(target=send, args=(sender,), daemon=True)\n"
+        "copy.start()\n"
+        "print(copy.pid, flush=True)\n"
+        "time.sleep(120)\n")
+    build = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                             env={**os.environ, "PYTHONPATH": str(ROOT)})
+    copy = int(build.stdout.readline())
+    try:
+        time.sleep(0.3)
+        assert not _ended(copy)
+        os.kill(build.pid, signal.SIGKILL)
+        build.wait()
+        deadline = time.monotonic() + 10
+        while not _ended(copy) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _ended(copy)
+    finally:
+        build.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(copy, signal.SIGKILL)
+
+
+def test_only_the_work_folders_of_builds_gone_are_named_as_leftovers(tmp_path):
+    import subprocess
+    import sys
+
+    from tinhoi.build import leftover
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    gone_pid = int(gone.stdout)
+    assert leftover(f".tinhoi-build-{gone_pid}-abc123")
+    assert leftover(f".tinhoi-search-{gone_pid}-abc123")
+    assert not leftover(f".tinhoi-build-{os.getpid()}-abc123")  # a build running now
+    assert leftover(".tinhoi-build-abc123")  # named as before
+    assert not leftover("output") and not leftover(".tinhoi-old-abc123")
+
+
+def test_a_build_says_of_leftovers_even_when_nothing_changed(content, tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT, write_project_settings
+
+    write_project_settings(tmp_path)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    left = tmp_path / f".tinhoi-build-{int(gone.stdout)}-abc123"  # a killed build's
+    running = tmp_path / f".tinhoi-build-{os.getppid()}-def456"  # a build running now
+
+    def tinhoi_build():
+        return subprocess.run([sys.executable, "-m", "tinhoi", "build", "-s", "pelicanconf.py",
+                               "-o", "site"], cwd=tmp_path, capture_output=True, text=True,
+                              check=True, env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout
+
+    tinhoi_build()
+    left.mkdir()
+    running.mkdir()
+    said = tinhoi_build()
+    assert "Không có gì thay đổi" in said
+    assert left.name in said and running.name not in said
+
+
+def test_a_build_that_cannot_lock_its_folder_says_so_and_builds(content, tmp_path, caplog):
+    import logging
+
+    (tmp_path / ".cache").mkdir()
+    (tmp_path / ".cache" / "build-locks").write_text("a file in the way")
+    caplog.set_level(logging.WARNING, logger="tinhoi.build")
+    reset_pelican_signals()
+    build(pelican_settings(content, tmp_path / "site", PLUGINS=PLUGINS), str(tmp_path / "site"))
+    assert (tmp_path / "site" / "index.html").is_file()
+    assert "Không khóa được thư mục" in caplog.text
