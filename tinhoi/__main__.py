@@ -146,7 +146,7 @@ def _build(args, publish):
     except build_module.SiteUnchanged:
         print(f"Không có gì thay đổi từ lần dựng trước: '{output}' giữ nguyên "
               "('--full' để dựng lại).")
-        _mention_leftovers(output)
+        _mention_leftovers(output, settings)
         return 0
     except _ContentRefused:
         print(f"Không xuất bản: nội dung còn lỗi; thư mục '{output}' được giữ nguyên.")
@@ -163,7 +163,7 @@ def _build(args, publish):
               "hoặc chạy 'make check').")
     else:
         print(f"Đã dựng trang vào '{output}'.")
-    _mention_leftovers(output)
+    _mention_leftovers(output, settings)
     return 0
 
 
@@ -171,16 +171,22 @@ class _ContentRefused(Exception):  # noqa: N818 — the check's report says what
     """``make publish``: the content check found errors (reported already)."""
 
 
-def _mention_leftovers(output):
-    """Name the staging folders an interrupted build left beside the output (the site's,
-    and the search index's work folder of a build without a cache)."""
-    parent = os.path.dirname(os.path.abspath(output))
-    # (Not the folders of builds running now: a build beside this one, waiting for it.)
-    leftovers = sorted(name for name in os.listdir(parent) if build_module.leftover(name))
-    if leftovers:
-        print(f"Còn {len(leftovers)} thư mục dở dang của lần dựng bị ngắt trước đây trong "
-              f"'{parent}' ({', '.join(leftovers)}); có thể xóa khi không có lần dựng nào "
-              "đang chạy.")
+def _mention_leftovers(output, settings):
+    """Name the work folders interrupted builds left: the site's, beside the output, and
+    the search index's of a build without a cache, beside ``content/``."""
+    folders = dict.fromkeys(os.path.dirname(os.path.abspath(path))
+                            for path in (output, settings.get("PATH") or "content"))
+    for parent in folders:
+        try:
+            names = os.listdir(parent)
+        except OSError:
+            continue
+        # (Not the folders of builds running now: a build beside this one, waiting for it.)
+        leftovers = sorted(name for name in names if build_module.leftover(name))
+        if leftovers:
+            print(f"Còn {len(leftovers)} thư mục dở dang của lần dựng bị ngắt trước đây "
+                  f"trong '{parent}' ({', '.join(leftovers)}); có thể xóa khi không có lần "
+                  "dựng nào đang chạy.")
 
 
 # Commands after which the process ends without Python's teardown (see

@@ -154,7 +154,7 @@ def _lock_file(settings, output_path):
 # Seconds between two looks of a process forked by a build at whether the build's
 # process is still there.
 PARENT_CHECK_SECONDS = 1.0
-_watching = {"registered": False}
+_watching = {"registered": False, "parent": None}
 
 
 def end_forks_with_the_build():
@@ -170,11 +170,17 @@ def end_forks_with_the_build():
     if _watching["registered"] or not hasattr(os, "register_at_fork"):
         return
     _watching["registered"] = True
-    os.register_at_fork(after_in_child=_watch_parent)
+    os.register_at_fork(before=_note_forking_process, after_in_child=_watch_parent)
+
+
+def _note_forking_process():
+    # Noted before the fork, not asked for in the child: a build killed between the
+    # fork and the child's first look would otherwise leave it watching its new parent.
+    _watching["parent"] = os.getpid()
 
 
 def _watch_parent():
-    parent = os.getppid()
+    parent = _watching["parent"]
 
     def watch():
         while True:

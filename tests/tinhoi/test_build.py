@@ -508,20 +508,26 @@ def test_a_build_says_of_leftovers_even_when_nothing_changed(content, tmp_path):
     write_project_settings(tmp_path)
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)
-    left = tmp_path / f".tinhoi-build-{int(gone.stdout)}-abc123"  # a killed build's
-    running = tmp_path / f".tinhoi-build-{os.getppid()}-def456"  # a build running now
+    # The site is built elsewhere: the site's work folders are beside it, the search
+    # index's (of a build without a cache) beside content/.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    left = elsewhere / f".tinhoi-build-{int(gone.stdout)}-abc123"  # a killed build's
+    left_search = tmp_path / f".tinhoi-search-{int(gone.stdout)}-abc123"
+    running = elsewhere / f".tinhoi-build-{os.getppid()}-def456"  # a build running now
 
     def tinhoi_build():
         return subprocess.run([sys.executable, "-m", "tinhoi", "build", "-s", "pelicanconf.py",
-                               "-o", "site"], cwd=tmp_path, capture_output=True, text=True,
-                              check=True, env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout
+                               "-o", str(elsewhere / "site")], cwd=tmp_path,
+                              capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout
 
     tinhoi_build()
-    left.mkdir()
-    running.mkdir()
+    for folder in (left, left_search, running):
+        folder.mkdir()
     said = tinhoi_build()
     assert "Không có gì thay đổi" in said
-    assert left.name in said and running.name not in said
+    assert left.name in said and left_search.name in said and running.name not in said
 
 
 def test_a_build_that_cannot_lock_its_folder_says_so_and_builds(content, tmp_path, caplog):
