@@ -86,6 +86,7 @@ def build(settings, output_path, refuse_on_errors=False, before_swap=None, keep_
     :func:`one_build_at_a_time`).
     """
     output_path = os.path.abspath(output_path)
+    end_forks_with_the_build()
     with one_build_at_a_time(settings, output_path):
         return _build_into(settings, output_path, refuse_on_errors, before_swap,
                            keep_unchanged, previous, skip_if_unchanged, options,
@@ -116,7 +117,6 @@ def one_build_at_a_time(settings, output_path):
     snapshot's writer outliving a build would otherwise hold the next one back), and
     the system lets it go when the process ends.  Without ``fcntl``, or where the file
     cannot be made, nothing is held."""
-    end_forks_with_the_build()
     handle = _lock_file(settings, output_path)
     if handle is None:
         yield

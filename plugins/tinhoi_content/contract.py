@@ -425,9 +425,10 @@ def found_at(path, real_path=os.path.realpath):
     return real if os.path.isfile(real) else None
 
 
-def _exists(path, probes):
-    """Whether a file is at ``path``, noted in ``probes`` (see :func:`found_at`)."""
-    found = found_at(path)
+def _exists(path, real, probes):
+    """Whether a file is at ``path`` (whose real path, ``real``, the caller has worked
+    out already), noted in ``probes`` as :func:`found_at` gives it."""
+    found = real if os.path.isfile(real) else None
     if probes is not None:
         probes[path] = found
     return found is not None
@@ -454,7 +455,7 @@ def resolve_photo(reference, source_dir, content_root, probes=None):
         if os.path.commonpath([real, root]) != root:
             return (f"ảnh '{reference}' nằm ngoài thư mục content/ — cần đường dẫn tới "
                     "một ảnh bên trong content/, ví dụ 'images/anh.jpg'"), None
-        if _exists(candidate, probes):
+        if _exists(candidate, real, probes):
             if not real.lower().endswith(PHOTO_EXTENSIONS):
                 return (f"'{reference}' không phải tệp ảnh — cần ảnh "
                         f"{', '.join(e[1:] for e in PHOTO_EXTENSIONS)}"), None
@@ -476,7 +477,7 @@ def resolve_content_link(reference, source_dir, content_root, probes=None):
     base = root if path.startswith("/") else source_dir
     candidate = os.path.join(base, path.lstrip("/"))
     real = os.path.realpath(candidate)
-    if os.path.commonpath([real, root]) != root or not _exists(candidate, probes):
+    if os.path.commonpath([real, root]) != root or not _exists(candidate, real, probes):
         return None
     return os.path.relpath(real, root).replace(os.sep, "/")
 

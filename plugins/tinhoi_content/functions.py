@@ -37,7 +37,7 @@ def stable_text(value):
                               for item in value)]
     if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, type,
                           types.MethodType)):
-        return ["code", *function_text(value, stable_text)]
+        return ["code", *function_text(value)]
     if isinstance(value, re.Pattern):
         return ["re", value.pattern if isinstance(value.pattern, str)
                 else value.pattern.hex(), value.flags]
@@ -50,11 +50,11 @@ def stable_text(value):
     raise UnstableSettingError(f"{type(value).__name__} {text[:60]}")
 
 
-def function_text(function, stable):
+def function_text(function):
     """``[qualified name, digest of the code, values]`` of ``function`` (a method: of its
-    function), the values (defaults, closure, the globals its code names) only for a
-    function that is not the plugins' or a library's; ``stable(value)`` makes a value
-    JSON can write (json's ``default``), raising for one that cannot be named."""
+    function), the values (defaults, closure, the globals its code names, as
+    :func:`stable_text` names them) only for a function that is not the plugins' or a
+    library's; :class:`UnstableSettingError` for a value that cannot be named."""
     function = getattr(function, "__func__", function)
     name = f"{getattr(function, '__module__', '')}.{getattr(function, '__qualname__', '')}"
     code = getattr(function, "__code__", None)
@@ -77,7 +77,7 @@ def function_text(function, stable):
         found = function.__globals__
         read = {key: found[key] for key in sorted(_global_names(code)) if key in found}
         parts.append(json.dumps([function.__defaults__, function.__kwdefaults__, cells, read],
-                                sort_keys=True, default=stable, ensure_ascii=False))
+                                sort_keys=True, default=stable_text, ensure_ascii=False))
     finally:
         _naming.discard(id(function))
     return parts
