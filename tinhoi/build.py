@@ -95,10 +95,11 @@ def build(settings, output_path, refuse_on_errors=False, before_swap=None, keep_
 
 LOCKS = "build-locks"  # the cache folder of the output folders' locks
 # The new site is written beside the last one, in a folder named with the build
-# process's number: a folder left by a build whose process is gone is a leftover.
+# process's number and start time (``.tinhoi-build-<number>.<start>-…``, see
+# process_tag): a folder left by a build whose process is gone is a leftover.
 STAGING_PREFIX = ".tinhoi-build-"
 # The folders a build writes beside the output (the search plugin's work folder of a
-# build without a cache is named the same way, ``.tinhoi-search-<process>-…``).
+# build without a cache is named the same way, ``.tinhoi-search-<number>.<start>-…``).
 WORK_FOLDER_PREFIXES = (STAGING_PREFIX, ".tinhoi-search-")
 
 
@@ -191,16 +192,42 @@ def _watch_parent():
     threading.Thread(target=watch, name="tinhoi-parent-watch", daemon=True).start()
 
 
+def process_tag(pid=None):
+    """``<number>.<start>`` of the process ``pid`` (this one by default), its start
+    time in clock ticks since the machine started (Linux's ``/proc``), or ``<number>``
+    alone where that is not known: a work folder named with it is a leftover once its
+    process is gone, even when another process got the number since."""
+    pid = os.getpid() if pid is None else pid
+    start = _start_time(pid)
+    return str(pid) if start is None else f"{pid}.{start}"
+
+
+def _start_time(pid):
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            # After the command's name (in parentheses, which may hold anything), the
+            # start time is the 20th field.
+            return int(handle.read().rsplit(b")", 1)[1].split()[19])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def leftover(name):
     """Whether ``name`` is the name of a work folder (:data:`WORK_FOLDER_PREFIXES`) a
-    build left (its process gone), not that of a build running now."""
+    build left (its process gone, or its number now another process's), not that of a
+    build running now."""
     prefix = next((p for p in WORK_FOLDER_PREFIXES if name.startswith(p)), None)
     if prefix is None:
         return False
-    number = name[len(prefix):].split("-", 1)[0]
+    number, _, start = name[len(prefix):].split("-", 1)[0].partition(".")
     if not number.isdigit():
         return True  # named before builds were named by their process
-    return not _running(int(number))
+    if not _running(int(number)):
+        return True
+    if not start.isdigit():
+        return False  # named by the number alone: the process running has it
+    now = _start_time(int(number))
+    return now is not None and now != int(start)
 
 
 def _running(pid):
@@ -229,7 +256,7 @@ def _build_into(settings, output_path, refuse_on_errors, before_swap, keep_uncha
         before_build()
     parent = os.path.dirname(output_path)
     os.makedirs(parent, exist_ok=True)
-    staging = tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=parent)
+    staging = tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{process_tag()}-", dir=parent)
     # The last site's files, listed by a process of its own while this one builds.
     listing = OldFilesListing(previous) if keep_unchanged else None
     counter = ErrorCounter()

@@ -367,9 +367,22 @@ def _shard_bundle(number, pages, cached, output, work, settings, kept=None):
     return target, True
 
 
-# The work folder in the project's, without a cache (with the build process's number:
-# ``tinhoi build`` names the folders of builds whose process is gone as leftovers).
+# The work folder in the project's, without a cache (with the build process's number
+# and start time: ``tinhoi build`` names the folders of builds whose process is gone as
+# leftovers).
 WORK_PREFIX = ".tinhoi-search-"
+
+
+def _process_tag():
+    """``<number>.<start>`` of this process (its start time in clock ticks since the
+    machine started, from Linux's ``/proc``), or ``<number>`` where that is not known:
+    the naming ``tinhoi build`` reads (its ``process_tag``; plugins do not import it)."""
+    pid = os.getpid()
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return f"{pid}.{int(handle.read().rsplit(b')', 1)[1].split()[19])}"
+    except (OSError, IndexError, ValueError):
+        return str(pid)
 
 
 def _work_folder(cache, settings):
@@ -386,11 +399,11 @@ def _work_folder(cache, settings):
         return tempfile.TemporaryDirectory(prefix=".work-", dir=cache)
     project = os.path.dirname(os.path.abspath(settings["PATH"]))
     try:
-        return tempfile.TemporaryDirectory(prefix=f"{WORK_PREFIX}{os.getpid()}-", dir=project)
+        return tempfile.TemporaryDirectory(prefix=f"{WORK_PREFIX}{_process_tag()}-", dir=project)
     except OSError as error:
         logger.warning("search: the pages are staged in the system's temporary folder "
                        "(%s): the index may differ from a build with the cache", error)
-        return tempfile.TemporaryDirectory(prefix=f"{WORK_PREFIX}{os.getpid()}-")
+        return tempfile.TemporaryDirectory(prefix=f"{WORK_PREFIX}{_process_tag()}-")
 
 
 def _index_shard(pages, output, target, settings, kept=None):

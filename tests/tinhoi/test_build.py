@@ -499,6 +499,22 @@ def test_only_the_work_folders_of_builds_gone_are_named_as_leftovers(tmp_path):
     assert not leftover("output") and not leftover(".tinhoi-old-abc123")
 
 
+def test_a_leftover_whose_process_number_was_taken_since_is_named(tmp_path):
+    from plugins.search import search
+    from tinhoi.build import leftover, process_tag
+
+    tag = process_tag()
+    number, _, start = tag.partition(".")
+    if not start:
+        pytest.skip("no process start time on this system (no /proc)")
+    assert not leftover(f".tinhoi-build-{tag}-abc123")  # this process: running
+    # A build that had this process's number, and ended before this process started.
+    assert leftover(f".tinhoi-build-{number}.{int(start) - 1}-abc123")
+    assert leftover(f".tinhoi-search-{number}.{int(start) - 1}-abc123")
+    # The search plugin names its work folder the way tinhoi reads it.
+    assert search._process_tag() == tag
+
+
 def test_a_build_says_of_leftovers_even_when_nothing_changed(content, tmp_path):
     import subprocess
     import sys
