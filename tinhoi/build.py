@@ -192,12 +192,12 @@ def _watch_parent():
     threading.Thread(target=watch, name="tinhoi-parent-watch", daemon=True).start()
 
 
-def process_tag(pid=None):
-    """``<number>.<start>`` of the process ``pid`` (this one by default), its start
-    time in clock ticks since the machine started (Linux's ``/proc``), or ``<number>``
-    alone where that is not known: a work folder named with it is a leftover once its
-    process is gone, even when another process got the number since."""
-    pid = os.getpid() if pid is None else pid
+def process_tag():
+    """``<number>.<start>`` of this process, its start time in clock ticks since the
+    machine started (Linux's ``/proc``), or ``<number>`` alone where that is not known:
+    a work folder named with it is a leftover once its process is gone, even when
+    another process got the number since."""
+    pid = os.getpid()
     start = _start_time(pid)
     return str(pid) if start is None else f"{pid}.{start}"
 

@@ -398,12 +398,13 @@ def _work_folder(cache, settings):
     if cache is not None:
         return tempfile.TemporaryDirectory(prefix=".work-", dir=cache)
     project = os.path.dirname(os.path.abspath(settings["PATH"]))
+    prefix = f"{WORK_PREFIX}{_process_tag()}-"
     try:
-        return tempfile.TemporaryDirectory(prefix=f"{WORK_PREFIX}{_process_tag()}-", dir=project)
+        return tempfile.TemporaryDirectory(prefix=prefix, dir=project)
     except OSError as error:
         logger.warning("search: the pages are staged in the system's temporary folder "
                        "(%s): the index may differ from a build with the cache", error)
-        return tempfile.TemporaryDirectory(prefix=f"{WORK_PREFIX}{_process_tag()}-")
+        return tempfile.TemporaryDirectory(prefix=prefix)
 
 
 def _index_shard(pages, output, target, settings, kept=None):

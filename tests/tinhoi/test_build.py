@@ -511,6 +511,8 @@ def test_a_leftover_whose_process_number_was_taken_since_is_named(tmp_path):
     # A build that had this process's number, and ended before this process started.
     assert leftover(f".tinhoi-build-{number}.{int(start) - 1}-abc123")
     assert leftover(f".tinhoi-search-{number}.{int(start) - 1}-abc123")
+    # A start that is not a number is read as a name by the number alone.
+    assert not leftover(f".tinhoi-build-{number}.x-abc123")
     # The search plugin names its work folder the way tinhoi reads it.
     assert search._process_tag() == tag
 
